@@ -1,0 +1,69 @@
+from django.db import models
+from wagtail.admin.panels import FieldPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from posts.blocks import RICH_TEXT_FEATURES, PostBodyBlock
+
+
+class HomePage(Page):
+    """The site root: an introduction, the latest posts and the way to ask."""
+
+    introduction = RichTextField(blank=True, features=RICH_TEXT_FEATURES)
+    latest_posts_count = models.PositiveSmallIntegerField(default=5)
+
+    content_panels = Page.content_panels + [
+        FieldPanel("introduction"),
+        FieldPanel("latest_posts_count"),
+    ]
+
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["posts.PostIndexPage", "home.StandardPage", "readers.AskPage"]
+    max_count = 1
+    template = "pages/home_page.html"
+
+    def get_context(self, request, *args, **kwargs):
+        from posts.queries import latest_posts
+
+        context = super().get_context(request, *args, **kwargs)
+        context["latest_posts"] = latest_posts(self.latest_posts_count)
+        return context
+
+
+class StandardPage(Page):
+    """A static page such as "About the Korean"."""
+
+    body = StreamField(PostBodyBlock(), blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("body")]
+    search_fields = Page.search_fields + [index.SearchField("body")]
+
+    parent_page_types = ["home.HomePage", "home.StandardPage"]
+    subpage_types = ["home.StandardPage"]
+    template = "pages/standard_page.html"
+
+
+@register_setting(icon="site")
+class SiteSettings(BaseSiteSetting):
+    """What the whole site says about itself."""
+
+    tagline = models.CharField(
+        max_length=255, blank=True, default="Answers to readers' questions about Korea"
+    )
+    ask_prompt = models.CharField(
+        max_length=255,
+        default="Got a question or a comment for the Korean?",
+        help_text="Shown under every post, linking to the ask page.",
+    )
+    footer_text = models.CharField(max_length=255, blank=True)
+
+    panels = [
+        FieldPanel("tagline"),
+        FieldPanel("ask_prompt"),
+        FieldPanel("footer_text"),
+    ]
+
+    class Meta:
+        verbose_name = "Site settings"

@@ -1,0 +1,166 @@
+"""StreamField blocks for post and page bodies.
+
+Small struct blocks first, the stream blocks that bodies use last.
+"""
+
+from django.core.validators import RegexValidator
+from django.utils.safestring import mark_safe
+from wagtail import blocks
+from wagtail.embeds.blocks import EmbedBlock
+from wagtail.images.blocks import ImageChooserBlock
+from wagtail.snippets.blocks import SnippetChooserBlock
+
+from .sanitize import clean_html
+
+RICH_TEXT_FEATURES = [
+    "bold",
+    "italic",
+    "link",
+    "ol",
+    "ul",
+    "h3",
+    "h4",
+    "blockquote",
+    "superscript",
+    "subscript",
+    "strikethrough",
+]
+
+language_tag = RegexValidator(
+    r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$",
+    "Enter a language tag such as ko, ja or zh-Hant.",
+)
+
+
+class HeadingBlock(blocks.StructBlock):
+    """A section heading; the page title is the only h1."""
+
+    text = blocks.CharBlock(max_length=255)
+    level = blocks.ChoiceBlock(
+        choices=[("h2", "Heading 2"), ("h3", "Heading 3"), ("h4", "Heading 4")],
+        default="h2",
+    )
+
+    class Meta:
+        icon = "title"
+        label = "Heading"
+        template = "components/streamfield/blocks/heading_block.html"
+        preview_value = {"text": "What the law says", "level": "h2"}
+
+
+class FigureBlock(blocks.StructBlock):
+    """An image with caption and credit.
+
+    Imported images may still live on Blogger's servers: `remote_url` keeps them
+    showing until they are brought into the image library.
+    """
+
+    image = ImageChooserBlock(required=False)
+    remote_url = blocks.URLBlock(
+        required=False, help_text="Only for images not yet in the image library."
+    )
+    alt_text = blocks.CharBlock(
+        required=False,
+        max_length=255,
+        help_text="Describe the image for readers who cannot see it.",
+    )
+    caption = blocks.CharBlock(required=False, max_length=500)
+    credit = blocks.CharBlock(required=False, max_length=255)
+    link_url = blocks.URLBlock(required=False, label="Link to")
+
+    class Meta:
+        icon = "image"
+        label = "Image"
+        template = "components/streamfield/blocks/figure_block.html"
+
+
+class QuoteBlock(blocks.StructBlock):
+    """A quotation with who said it."""
+
+    text = blocks.TextBlock()
+    attribution = blocks.CharBlock(required=False, max_length=255)
+    source_url = blocks.URLBlock(required=False)
+
+    class Meta:
+        icon = "openquote"
+        label = "Quote"
+        template = "components/streamfield/blocks/quote_block.html"
+        preview_value = {
+            "text": "A question well asked is half answered.",
+            "attribution": "A reader",
+        }
+
+
+class TranslationBlock(blocks.StructBlock):
+    """An article translated from another language, quoted with its source.
+
+    The blog's signature: a Korean newspaper column in English, then the
+    original title (in its own language) and the publication as a citation.
+    """
+
+    original_title = blocks.CharBlock(max_length=500)
+    original_language = blocks.CharBlock(
+        max_length=20,
+        default="ko",
+        validators=[language_tag],
+        help_text="Language tag of the original, e.g. ko for Korean.",
+    )
+    original_author = blocks.CharBlock(required=False, max_length=255)
+    publication = SnippetChooserBlock("posts.Publication", required=False)
+    original_url = blocks.URLBlock(required=False, label="Link to the original")
+    published_on = blocks.DateBlock(required=False, label="Original publication date")
+    translator_note = blocks.RichTextBlock(required=False, features=RICH_TEXT_FEATURES)
+    text = blocks.RichTextBlock(features=RICH_TEXT_FEATURES, label="Translation")
+
+    class Meta:
+        icon = "doc-full"
+        label = "Translation"
+        template = "components/streamfield/blocks/translation_block.html"
+
+
+class SectionBreakBlock(blocks.StaticBlock):
+    """The blog's `*   *   *` between the answer and a quoted article."""
+
+    class Meta:
+        icon = "horizontalrule"
+        label = "Section break"
+        admin_text = "A section break (* * *)."
+        template = "components/streamfield/blocks/section_break_block.html"
+
+
+class LegacyHTMLBlock(blocks.RawHTMLBlock):
+    """Imported markup that maps to no other block, always sanitised."""
+
+    def clean(self, value):
+        return super().clean(mark_safe(clean_html(str(value))))  # noqa: S308
+
+    def render_basic(self, value, context=None):
+        return mark_safe(clean_html(str(value)))  # noqa: S308
+
+    def get_searchable_content(self, value):
+        return [clean_html(str(value))]
+
+    class Meta:
+        icon = "code"
+        label = "Legacy HTML"
+
+
+class PostBodyBlock(blocks.StreamBlock):
+    """What a post or a page body is made of."""
+
+    paragraph = blocks.RichTextBlock(
+        features=RICH_TEXT_FEATURES,
+        icon="pilcrow",
+        template="components/streamfield/blocks/paragraph_block.html",
+    )
+    heading = HeadingBlock()
+    image = FigureBlock()
+    quote = QuoteBlock()
+    translation = TranslationBlock()
+    section_break = SectionBreakBlock()
+    embed = EmbedBlock(
+        max_width=800,
+        icon="media",
+        template="components/streamfield/blocks/embed_block.html",
+    )
+    legacy_html = LegacyHTMLBlock()

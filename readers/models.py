@@ -1,0 +1,199 @@
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.fields import RichTextField
+from wagtail.models import Page
+
+RICH = ["bold", "italic", "link", "ol", "ul", "h2", "h3"]
+
+
+class Comment(models.Model):
+    """A reader's comment on a post, moderated before readers see it."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        APPROVED = "approved", "Approved"
+        SPAM = "spam", "Spam"
+        REMOVED = "removed", "Removed"
+
+    page = models.ForeignKey(
+        "wagtailcore.Page", on_delete=models.CASCADE, related_name="reader_comments"
+    )
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="replies",
+    )
+    author_name = models.CharField(max_length=100)
+    # Private: never rendered on a public page, in a feed or in page source.
+    author_email = models.EmailField(blank=True)
+    author_url = models.URLField(blank=True, max_length=500)
+    body = models.TextField()
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    moderated_at = models.DateTimeField(null=True, blank=True)
+    ip_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    source_id = models.CharField(max_length=255, unique=True, null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["page", "status", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.author_name} on {self.page_id}: {self.body[:40]}"
+
+    def _moderate(self, status: str, by) -> None:
+        now = timezone.now()
+        self.status = status
+        self.moderated_by = by
+        self.moderated_at = now
+        fields = ["status", "moderated_by", "moderated_at"]
+        if status == self.Status.APPROVED:
+            self.approved_by = by
+            self.approved_at = now
+            fields += ["approved_by", "approved_at"]
+        self.save(update_fields=fields)
+
+    def approve(self, by=None) -> None:
+        self._moderate(self.Status.APPROVED, by)
+
+    def mark_spam(self, by=None) -> None:
+        self._moderate(self.Status.SPAM, by)
+
+    def remove(self, by=None) -> None:
+        self._moderate(self.Status.REMOVED, by)
+
+
+class ReaderQuestion(models.Model):
+    """A question a reader sent through the ask page; editors answer in posts."""
+
+    class Status(models.TextChoices):
+        NEW = "new", "New"
+        SHORTLISTED = "shortlisted", "Shortlisted"
+        ANSWERED = "answered", "Answered"
+        DECLINED = "declined", "Declined"
+        SPAM = "spam", "Spam"
+
+    display_name = models.CharField(max_length=100)
+    # Private: only used to tell the asker that the answer is out.
+    email = models.EmailField(blank=True)
+    notify = models.BooleanField(default=False)
+    question = models.TextField()
+    consent_to_quote = models.BooleanField(default=False)
+    received_at = models.DateTimeField(default=timezone.now, db_index=True)
+    ip_hash = models.CharField(max_length=64, blank=True)
+    status = models.CharField(
+        max_length=12, choices=Status.choices, default=Status.NEW, db_index=True
+    )
+    status_changed_at = models.DateTimeField(null=True, blank=True)
+    editor_notes = models.TextField(blank=True)
+    answer_page = models.ForeignKey(
+        "wagtailcore.Page",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reader_questions",
+    )
+    notified_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-received_at"]
+
+    def __str__(self) -> str:
+        return f"{self.display_name}: {self.question[:60]}"
+
+
+class AskPage(Page):
+    """The "Ask the Korean" page: a form that files a ReaderQuestion."""
+
+    introduction = RichTextField(blank=True, features=RICH)
+    guidelines = RichTextField(blank=True, features=RICH)
+    thank_you_text = RichTextField(blank=True, features=RICH)
+
+    content_panels = Page.content_panels + [
+        FieldPanel("introduction"),
+        FieldPanel("guidelines"),
+        FieldPanel("thank_you_text"),
+    ]
+
+    parent_page_types = ["home.HomePage"]
+    subpage_types: list[str] = []
+    max_count = 1
+    template = "pages/ask_page.html"
+
+
+@register_setting(icon="comment")
+class CommentSettings(BaseSiteSetting):
+    """How comments are moderated and when they close."""
+
+    class Moderation(models.TextChoices):
+        ALL = "all", "Hold every comment for moderation"
+        KNOWN = "known", "Approve authors who already have an approved comment"
+        NONE = "none", "Publish at once (rules below still apply)"
+
+    moderation = models.CharField(
+        max_length=10, choices=Moderation.choices, default=Moderation.ALL
+    )
+    link_limit = models.PositiveSmallIntegerField(
+        default=2, help_text="Hold a comment with this many links or more."
+    )
+    moderation_words = models.TextField(
+        blank=True, help_text="One per line: a comment containing one waits."
+    )
+    spam_words = models.TextField(
+        blank=True, help_text="One per line: a comment containing one is spam."
+    )
+    close_after_days = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        default=60,
+        help_text="Close comments on posts older than this. Empty: never.",
+    )
+    max_depth = models.PositiveSmallIntegerField(
+        default=2, help_text="How deep replies may nest (1 = no replies)."
+    )
+    notify_moderators = models.BooleanField(
+        default=True, help_text="E-mail moderators about each pending comment."
+    )
+
+    panels = [
+        MultiFieldPanel(
+            [
+                FieldPanel("moderation"),
+                FieldPanel("link_limit"),
+                FieldPanel("moderation_words"),
+                FieldPanel("spam_words"),
+                FieldPanel("notify_moderators"),
+            ],
+            heading="Moderation",
+        ),
+        MultiFieldPanel(
+            [FieldPanel("close_after_days"), FieldPanel("max_depth")],
+            heading="Threads and closing",
+        ),
+    ]
+
+    class Meta:
+        verbose_name = "Comment settings"
