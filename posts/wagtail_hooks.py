@@ -1,0 +1,2 @@
+"""Admin registration for posts. Each job keeps its hooks in its own module;
+this file only imports them so that Wagtail finds them."""

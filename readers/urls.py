@@ -1,0 +1,5 @@
+"""Public endpoints for what readers send (comments, feeds)."""
+
+app_name = "readers"
+
+urlpatterns: list = []
