@@ -1,0 +1,115 @@
+"""When a post takes comments: the one place that decides.
+
+Every caller (the post template, the comment endpoint, `close_comments`, the
+editor dashboard) asks these functions instead of reading the post's fields, so
+the site rule, the per-post policy and the explicit closing time always agree.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.utils import formats, timezone
+
+from readers.models import CommentSettings
+
+AUTO = "auto"
+OPEN = "open"
+LOCKED = "locked"
+HIDDEN = "hidden"
+
+
+def settings_for(page, request=None) -> CommentSettings:
+    """The comment settings of the site `page` belongs to (cached per request)."""
+    if request is not None:
+        return CommentSettings.for_request(request)
+    cached = getattr(page, "_reader_comment_settings", None)
+    if cached is not None:
+        return cached
+    site = page.get_site() if page is not None else None
+    if site is None:
+        from wagtail.models import Site
+
+        site = Site.objects.filter(is_default_site=True).first()
+    found = CommentSettings.for_site(site) if site else CommentSettings()
+    if page is not None:
+        page._reader_comment_settings = found
+    return found
+
+
+def _post(page):
+    """The specific page when it is a post (has a comment policy), else None."""
+    if page is None:
+        return None
+    if not hasattr(page, "comment_policy"):
+        page = page.specific
+    return page if hasattr(page, "comment_policy") else None
+
+
+def policy(page) -> str:
+    post = _post(page)
+    return post.comment_policy if post is not None else HIDDEN
+
+
+def published_at(page, now=None) -> datetime.datetime | None:
+    """The date the closing rule counts from: never later than `now`."""
+    post = _post(page)
+    if post is None:
+        return None
+    now = now or timezone.now()
+    candidates = [d for d in (post.date, post.first_published_at) if d is not None]
+    if not candidates:
+        return None
+    # An editor may date a post in the future; age still counts from no later
+    # than its first publication, and never from a time that has not come yet.
+    return min([*candidates, now])
+
+
+def closes_at(page, now=None, settings=None) -> datetime.datetime | None:
+    """When comments on `page` close (or closed); None when nothing closes them.
+
+    Locked and hidden posts have no closing time: they are closed already.
+    """
+    post = _post(page)
+    if post is None or post.comment_policy in (LOCKED, HIDDEN):
+        return None
+    if post.comments_close_at is not None:
+        return post.comments_close_at
+    if post.comment_policy == OPEN:
+        return None
+    days = (settings or settings_for(post)).close_after_days
+    start = published_at(post, now)
+    if days is None or start is None:
+        return None
+    return start + datetime.timedelta(days=days)
+
+
+def comments_visible(page) -> bool:
+    """Whether existing comments are shown at all (not for hidden posts)."""
+    return policy(page) != HIDDEN
+
+
+def comments_open(page, now=None, settings=None) -> bool:
+    """Whether a reader may post a new comment on `page` at `now`."""
+    post = _post(page)
+    if post is None or post.comment_policy in (LOCKED, HIDDEN):
+        return False
+    now = now or timezone.now()
+    closing = closes_at(post, now, settings)
+    return closing is None or now < closing
+
+
+def closing_notice(page, now=None, settings=None) -> str:
+    """What readers read in place of the form; empty while comments are open."""
+    post = _post(page)
+    if comments_open(post, now, settings):
+        return ""
+    if post is None or post.comment_policy == HIDDEN:
+        return "Comments are not available on this post."
+    if post.comment_policy == LOCKED:
+        return "Comments on this post are closed."
+    if post.comments_close_at is not None:
+        when = formats.date_format(timezone.localtime(post.comments_close_at), "F j, Y")
+        return f"Comments on this post closed on {when}."
+    days = (settings or settings_for(post)).close_after_days
+    return f"Comments are not available on posts older than {days} days."
