@@ -1,3 +1,4 @@
+from .images import ImportedImage
 from .imports import BloggerImport, LegacyEntry
 from .pages import PostIndexPage, PostPage, PostPageTag, QuestionPostPage
 from .snippets import Publication
@@ -5,6 +6,7 @@ from .workflows import TranslationCheckTask
 
 __all__ = [
     "BloggerImport",
+    "ImportedImage",
     "LegacyEntry",
     "PostIndexPage",
     "PostPage",
