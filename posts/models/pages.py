@@ -1,11 +1,15 @@
+import datetime
+
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
+from django.http import Http404
 from django.utils import timezone
+from django.utils.formats import date_format
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
-from wagtail.contrib.routable_page.models import RoutablePageMixin
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path, re_path
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
@@ -14,7 +18,11 @@ from posts.blocks import RICH_TEXT_FEATURES, PostBodyBlock
 
 
 class PostIndexPage(RoutablePageMixin, Page):
-    """The blog: every post lives under it, newest first."""
+    """The blog: every post lives under it, newest first.
+
+    Its routes give readers Blogger's ways in: ``label/<slug>/``, ``YYYY/``,
+    ``YYYY/MM/`` and the feeds (``feed/``, ``feed/atom/``, per label too).
+    """
 
     introduction = RichTextField(blank=True, features=RICH_TEXT_FEATURES)
     posts_per_page = models.PositiveSmallIntegerField(default=10)
@@ -31,15 +39,12 @@ class PostIndexPage(RoutablePageMixin, Page):
 
     def posts(self):
         """Live posts of this blog, newest first, with what listings show."""
-        return (
-            PostPage.objects.live()
-            .public()
-            .descendant_of(self)
-            .specific()
-            .order_by("-date", "-pk")
-        )
+        from posts.queries import published_posts
+
+        return published_posts(self).specific().order_by("-date", "-pk")
 
     def paginate(self, request, queryset):
+        """One page of ``queryset``; odd or out-of-range numbers never fail."""
         paginator = Paginator(queryset, self.posts_per_page or 10)
         try:
             return paginator.page(request.GET.get("page", 1))
@@ -48,10 +53,122 @@ class PostIndexPage(RoutablePageMixin, Page):
         except EmptyPage:
             return paginator.page(paginator.num_pages)
 
-    def get_context(self, request, *args, **kwargs):
+    def get_context(self, request, *args, listing=None, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context.setdefault("posts", self.paginate(request, self.posts()))
+        if listing is None:
+            listing = self.posts()
+        context["posts"] = self.paginate(request, listing)
         return context
+
+    def _find_label(self, tag_slug):
+        from taggit.models import Tag
+
+        tag = Tag.objects.filter(slug=tag_slug).first()
+        if tag is None:
+            raise Http404("No such label")
+        return tag
+
+    @path("", name="index")
+    def index_route(self, request, *args, **kwargs):
+        return self.render(request)
+
+    @re_path(r"^label/(?P<tag_slug>[^/]+)/$", name="label")
+    def label_view(self, request, tag_slug):
+        from posts.queries import posts_with_label
+
+        tag = self._find_label(tag_slug)
+        listing = posts_with_label(self, tag).specific()
+        count = listing.count()
+        if not count:
+            raise Http404("No posts with this label")
+        return self.render(
+            request,
+            listing=listing,
+            context_overrides={
+                "listing_title": f"Posts labelled “{tag.name}”",
+                "listing_count": count,
+                "label": tag,
+            },
+        )
+
+    @re_path(r"^(?P<year>[0-9]{4})/$", name="year")
+    def year_view(self, request, year):
+        return self._archive(request, int(year))
+
+    @re_path(r"^(?P<year>[0-9]{4})/(?P<month>[0-9]{2})/$", name="month")
+    def month_view(self, request, year, month):
+        return self._archive(request, int(year), int(month))
+
+    def _archive(self, request, year, month=None):
+        from posts.queries import posts_in_month
+
+        if month is not None and not 1 <= month <= 12:
+            raise Http404("No such month")
+        listing = posts_in_month(self, year, month).specific()
+        count = listing.count()
+        if not count:
+            raise Http404("No posts in this period")
+        if month is None:
+            title = f"Posts from {year}"
+        else:
+            title = "Posts from " + date_format(datetime.date(year, month, 1), "F Y")
+        return self.render(
+            request,
+            listing=listing,
+            context_overrides={
+                "listing_title": title,
+                "listing_count": count,
+                "archive_year": year,
+                "archive_month": month,
+            },
+        )
+
+    @path("feed/", name="feed_rss")
+    def feed_rss(self, request):
+        from posts.feeds import LatestPostsFeed
+
+        return LatestPostsFeed()(request, blog=self)
+
+    @path("feed/atom/", name="feed_atom")
+    def feed_atom(self, request):
+        from posts.feeds import LatestPostsAtomFeed
+
+        return LatestPostsAtomFeed()(request, blog=self)
+
+    @re_path(r"^label/(?P<tag_slug>[^/]+)/feed/$", name="label_feed_rss")
+    def label_feed_rss(self, request, tag_slug):
+        from posts.feeds import LatestPostsFeed
+
+        return LatestPostsFeed()(request, blog=self, tag=self._find_label(tag_slug))
+
+    @re_path(r"^label/(?P<tag_slug>[^/]+)/feed/atom/$", name="label_feed_atom")
+    def label_feed_atom(self, request, tag_slug):
+        from posts.feeds import LatestPostsAtomFeed
+
+        return LatestPostsAtomFeed()(request, blog=self, tag=self._find_label(tag_slug))
+
+    def label_url(self, tag) -> str:
+        return self.url + self.reverse_subpage("label", args=[tag.slug])
+
+    def get_sitemap_urls(self, request=None):
+        """The blog itself, then one entry per label page."""
+        from django.db.models import Max
+
+        from posts.archive import labels_with_counts
+
+        urls = super().get_sitemap_urls(request)
+        base = self.get_full_url(request)
+        labels = labels_with_counts(self).annotate(
+            latest=Max("posts_postpagetag_items__content_object__last_published_at")
+        )
+        for tag in labels:
+            urls.append(
+                {
+                    "location": base + self.reverse_subpage("label", args=[tag.slug]),
+                    "lastmod": tag.latest,
+                }
+            )
+        return urls
 
 
 class PostPageTag(TaggedItemBase):
@@ -140,6 +257,50 @@ class PostPage(Page):
 
     def blog(self):
         return PostIndexPage.objects.ancestor_of(self).first()
+
+    def _neighbour(self, older: bool):
+        from django.db.models import Q
+
+        from posts.queries import published_posts
+
+        if self.date is None or self.pk is None:
+            return None
+        if older:
+            condition = Q(date__lt=self.date) | Q(date=self.date, pk__lt=self.pk)
+            order = ("-date", "-pk")
+        else:
+            condition = Q(date__gt=self.date) | Q(date=self.date, pk__gt=self.pk)
+            order = ("date", "pk")
+        return (
+            published_posts()
+            .sibling_of(self, inclusive=False)
+            .filter(condition)
+            .order_by(*order)
+            .first()
+        )
+
+    @property
+    def previous_post(self):
+        """The next older readable post of the same blog, or None."""
+        if not hasattr(self, "_previous_post"):
+            self._previous_post = self._neighbour(older=True)
+        return self._previous_post
+
+    @property
+    def next_post(self):
+        """The next newer readable post of the same blog, or None."""
+        if not hasattr(self, "_next_post"):
+            self._next_post = self._neighbour(older=False)
+        return self._next_post
+
+    @property
+    def related_posts(self):
+        """Up to five posts sharing the most labels (see posts.related)."""
+        if not hasattr(self, "_related_posts"):
+            from posts.related import related_posts
+
+            self._related_posts = related_posts(self)
+        return self._related_posts
 
 
 class QuestionPostPage(PostPage):

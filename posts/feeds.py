@@ -1,0 +1,111 @@
+"""Atom and RSS 2.0 feeds of a blog's latest posts, whole or per label.
+
+Items carry the full post (the reader's question, then the answer) so feed
+readers need not visit the site. The blog serves them from its own routes:
+``feed/`` (RSS), ``feed/atom/``, ``label/<slug>/feed/`` and ``.../feed/atom/``.
+"""
+
+from django.contrib.syndication.views import Feed
+from django.template.loader import render_to_string
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+
+FEED_LENGTH = 20
+
+
+class FullContentAtomFeed(Atom1Feed):
+    """Atom with the whole post in <content>; <summary> keeps the excerpt."""
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        if item.get("content"):
+            handler.addQuickElement("content", item["content"], {"type": "html"})
+
+
+class LatestPostsFeed(Feed):
+    """RSS 2.0: the latest posts of a blog, or of one of its labels."""
+
+    feed_type = Rss201rev2Feed
+
+    def __call__(self, request, *args, **kwargs):
+        self.request = request
+        return super().__call__(request, *args, **kwargs)
+
+    def get_object(self, request, blog, tag=None):
+        return {"blog": blog, "tag": tag}
+
+    def _site_name(self, obj):
+        site = obj["blog"].get_site()
+        return (site.site_name if site else "") or "Ask a Korean!"
+
+    def title(self, obj):
+        name = self._site_name(obj)
+        return f"{name}: posts labelled {obj['tag'].name}" if obj["tag"] else name
+
+    def subtitle(self, obj):
+        if obj["tag"]:
+            return f"The latest posts labelled {obj['tag'].name}."
+        return "The latest posts."
+
+    description = subtitle
+
+    def link(self, obj):
+        blog = obj["blog"]
+        if obj["tag"]:
+            return blog.url + blog.reverse_subpage("label", args=[obj["tag"].slug])
+        return blog.url
+
+    def feed_url(self, obj):
+        return self.request.path
+
+    def author_name(self, obj):
+        return self._site_name(obj)
+
+    def items(self, obj):
+        from .queries import posts_with_label, published_posts
+
+        blog = obj["blog"]
+        if obj["tag"]:
+            posts = posts_with_label(blog, obj["tag"])
+        else:
+            posts = published_posts(blog).order_by("-date", "-pk")
+        return list(posts.specific().prefetch_related("tags")[:FEED_LENGTH])
+
+    def item_title(self, item):
+        return item.title
+
+    def item_link(self, item):
+        return item.get_url(self.request)
+
+    def item_guid(self, item):
+        return self.request.build_absolute_uri(item.get_url(self.request))
+
+    item_guid_is_permalink = True
+
+    def item_pubdate(self, item):
+        return item.display_date
+
+    def item_updateddate(self, item):
+        return item.last_published_at or item.display_date
+
+    def item_categories(self, item):
+        return [tag.name for tag in item.tags.all()]
+
+    def _full_content(self, item):
+        return render_to_string(
+            "includes/feed_item.html", {"post": item}, request=self.request
+        )
+
+    def item_description(self, item):
+        return self._full_content(item)
+
+
+class LatestPostsAtomFeed(LatestPostsFeed):
+    """Atom 1.0: the same posts; <summary> is the excerpt, <content> the post."""
+
+    feed_type = FullContentAtomFeed
+
+    def item_description(self, item):
+        return item.excerpt or None
+
+    def item_extra_kwargs(self, item):
+        return {"content": self._full_content(item)}

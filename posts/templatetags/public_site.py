@@ -1,0 +1,192 @@
+"""Template tags for the public site: head metadata, feeds, the archive."""
+
+import json
+from urllib.parse import quote, urlencode
+
+from django import template
+from django.core.serializers.json import DjangoJSONEncoder
+from django.utils.html import format_html, strip_tags
+from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
+
+register = template.Library()
+
+# What json_script escapes, so a value can never close the <script> element.
+_JSON_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+def _request(context):
+    return context.get("request")
+
+
+def find_blog(request=None):
+    """The site's blog (the first live PostIndexPage), once per request."""
+    from posts.models import PostIndexPage
+
+    if request is not None and hasattr(request, "_public_site_blog"):
+        return request._public_site_blog
+    blog = PostIndexPage.objects.live().first()
+    if request is not None:
+        request._public_site_blog = blog
+    return blog
+
+
+@register.simple_tag(takes_context=True)
+def canonical_url(context):
+    """This page's address without query string, keeping a real page number."""
+    request = _request(context)
+    if request is None:
+        return ""
+    url = request.build_absolute_uri(request.path)
+    listing = context.get("posts") or context.get("results")
+    number = getattr(listing, "number", 1)
+    query = {}
+    if context.get("search_query"):
+        query["q"] = context["search_query"]
+    if number and number > 1:
+        query["page"] = number
+    if query:
+        url += "?" + urlencode(query)
+    return url
+
+
+@register.simple_tag(takes_context=True)
+def meta_description(context, page=None):
+    """The editor's description, else the excerpt, else the body's start."""
+    page = page or context.get("page")
+    if page is None:
+        return ""
+    text = getattr(page, "search_description", "") or getattr(page, "excerpt", "")
+    if not text:
+        intro = getattr(page, "introduction", "")
+        text = strip_tags(str(intro)) if intro else ""
+    if not text and getattr(page, "body", None):
+        stream = page.body
+        parts = stream.stream_block.get_searchable_content(stream)
+        text = " ".join(strip_tags(str(part)) for part in parts)
+    return Truncator(" ".join(text.split())).chars(160)
+
+
+@register.simple_tag(takes_context=True)
+def post_jsonld(context, page):
+    """BlogPosting structured data as a data block (never executed)."""
+    request = _request(context)
+    url = request.build_absolute_uri(page.get_url(request)) if request else ""
+    site = page.get_site()
+    site_name = (site.site_name if site else "") or "Ask a Korean!"
+    home_url = request.build_absolute_uri("/") if request else ""
+    data = {
+        "@context": "https://schema.org",
+        "@type": "BlogPosting",
+        "headline": page.title[:110],
+        "url": url,
+        "mainEntityOfPage": {"@type": "WebPage", "@id": url},
+        "datePublished": page.display_date,
+        "dateModified": page.last_published_at or page.display_date,
+        "description": meta_description(context, page),
+        "author": {"@type": "Organization", "name": site_name, "url": home_url},
+        "publisher": {"@type": "Organization", "name": site_name, "url": home_url},
+        "keywords": [tag.name for tag in page.tags.all()],
+        "inLanguage": "en",
+    }
+    payload = json.dumps(data, cls=DjangoJSONEncoder).translate(_JSON_ESCAPES)
+    return format_html(
+        '<script type="application/ld+json">{}</script>',
+        mark_safe(payload),  # noqa: S308
+    )
+
+
+@register.inclusion_tag("includes/feed_links.html", takes_context=True)
+def feed_links(context):
+    """<link rel="alternate"> for the blog's feeds (and the label's, if any)."""
+    request = _request(context)
+    blog = find_blog(request)
+    links = []
+    if blog is not None:
+        base = blog.get_url(request)
+        links = [
+            ("application/atom+xml", "Latest posts (Atom)", base + "feed/atom/"),
+            ("application/rss+xml", "Latest posts (RSS)", base + "feed/"),
+        ]
+        label = context.get("label")
+        if label is not None:
+            prefix = base + blog.reverse_subpage("label", args=[label.slug])
+            links += [
+                (
+                    "application/atom+xml",
+                    f"Posts labelled {label.name} (Atom)",
+                    prefix + "feed/atom/",
+                ),
+                (
+                    "application/rss+xml",
+                    f"Posts labelled {label.name} (RSS)",
+                    prefix + "feed/",
+                ),
+            ]
+    return {"feed_links": links}
+
+
+@register.inclusion_tag("includes/blog_archive.html", takes_context=True)
+def blog_archive(context):
+    """The archive (years, months, counts) and the labels with counts."""
+    from posts.archive import archive_years, labels_with_counts
+
+    request = _request(context)
+    blog = find_blog(request)
+    if blog is None:
+        return {"blog": None}
+    return {
+        "blog": blog,
+        "blog_url": blog.get_url(request),
+        "years": archive_years(blog),
+        "labels": list(labels_with_counts(blog)),
+    }
+
+
+@register.inclusion_tag("includes/share_links.html", takes_context=True)
+def share_links(context, page):
+    """Plain share links: no third-party script runs on our pages."""
+    request = _request(context)
+    url = request.build_absolute_uri(page.get_url(request)) if request else ""
+    title = page.title
+    return {
+        "share": [
+            (
+                "E-mail",
+                "mailto:?"
+                + urlencode({"subject": title, "body": url}, quote_via=quote),
+            ),
+            (
+                "Bluesky",
+                "https://bsky.app/intent/compose?"
+                + urlencode({"text": f"{title} {url}"}, quote_via=quote),
+            ),
+            (
+                "Facebook",
+                "https://www.facebook.com/sharer/sharer.php?"
+                + urlencode({"u": url}, quote_via=quote),
+            ),
+            (
+                "X",
+                "https://x.com/intent/post?"
+                + urlencode({"text": title, "url": url}, quote_via=quote),
+            ),
+        ],
+        "title": title,
+    }
+
+
+@register.filter
+def label_url(tag, blog):
+    """The address of a label's page on ``blog``."""
+    if blog is None:
+        return ""
+    return blog.url + blog.reverse_subpage("label", args=[tag.slug])
+
+
+@register.simple_tag(takes_context=True)
+def blog_link(context):
+    """The blog's address, for "All posts" links."""
+    request = _request(context)
+    blog = find_blog(request)
+    return blog.get_url(request) if blog is not None else ""
