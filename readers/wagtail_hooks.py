@@ -3,3 +3,16 @@
 Each screen lives in its own module (comment moderation, reader questions);
 this file only gathers them.
 """
+
+from wagtail_modeladmin.options import ModelAdminGroup, modeladmin_register
+
+from readers.admin_comments import CommentAdmin
+from readers.admin_questions import QuestionAdmin
+
+
+@modeladmin_register
+class ReadersGroup(ModelAdminGroup):
+    menu_label = "Readers"
+    menu_icon = "group"
+    menu_order = 300
+    items = (CommentAdmin, QuestionAdmin)

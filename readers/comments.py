@@ -1,0 +1,206 @@
+"""Named functions other apps and templates call about comments.
+
+- `visible_for(page)`: the thread ready to render, in one query;
+- `count_for(page)`: the number of approved comments;
+- `submit(...)`: every rule a new comment passes, then the saved comment.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+
+from readers import closure, moderation, spam
+from readers.models import Comment
+
+SHOWN = (Comment.Status.APPROVED, Comment.Status.REMOVED)
+
+
+@dataclass(eq=False)
+class Node:
+    """One comment in a thread, with its number and its shown replies."""
+
+    comment: Comment
+    number: int
+    depth: int = 1
+    replies: list[Node] = field(default_factory=list)
+    parent: Node | None = field(default=None, repr=False)
+
+    @property
+    def removed(self) -> bool:
+        return self.comment.status == Comment.Status.REMOVED
+
+
+@dataclass
+class Thread:
+    roots: list[Node]
+    count: int
+    by_id: dict[int, Node]
+
+    def __iter__(self):
+        return iter(self.roots)
+
+    def __len__(self):
+        return len(self.roots)
+
+
+def build_thread(comments, max_depth: int = 2) -> Thread:
+    """Arrange shown comments (oldest first) into numbered, nested nodes.
+
+    A reply whose parent is not shown (pending or spam) hangs from the nearest
+    shown ancestor; replies deeper than `max_depth` show at the deepest level.
+    """
+    max_depth = max(1, max_depth or 1)
+    comments = list(comments)
+    parents = {c.pk: c.parent_id for c in comments}
+    nodes: dict[int, Node] = {}
+    roots: list[Node] = []
+    count = 0
+    for number, comment in enumerate(comments, start=1):
+        node = Node(comment, number)
+        nodes[comment.pk] = node
+        if comment.status == Comment.Status.APPROVED:
+            count += 1
+        parent_id = comment.parent_id
+        while parent_id is not None and parent_id not in nodes:
+            parent_id = parents.get(parent_id)
+        if parent_id is None:
+            roots.append(node)
+            continue
+        parent = nodes[parent_id]
+        while parent.depth >= max_depth and parent.parent is not None:
+            parent = parent.parent
+        if parent.depth >= max_depth:  # max_depth 1: no nesting at all
+            roots.append(node)
+            continue
+        node.parent = parent
+        node.depth = parent.depth + 1
+        parent.replies.append(node)
+    return Thread(roots=roots, count=count, by_id=nodes)
+
+
+def visible_for(page, settings=None) -> Thread:
+    """The thread under a post, ready to render: one query for any size.
+
+    Approved comments and the places of removed ones, oldest first. A hidden
+    post shows nothing. The result is memoised on the page instance so that the
+    count in the header and the thread below share one query.
+    """
+    memo = getattr(page, "_reader_thread", None)
+    if memo is not None:
+        return memo
+    if not closure.comments_visible(page):
+        thread = Thread(roots=[], count=0, by_id={})
+    else:
+        rules = settings or closure.settings_for(page)
+        rows = (
+            Comment.objects.filter(page_id=page.pk, status__in=SHOWN)
+            .only(
+                "pk",
+                "parent_id",
+                "page_id",
+                "author_name",
+                "author_url",
+                "body",
+                "status",
+                "created_at",
+            )
+            .order_by("created_at", "pk")
+        )
+        thread = build_thread(rows, rules.max_depth)
+    page._reader_thread = thread
+    return thread
+
+
+def count_for(page) -> int:
+    """How many approved comments a reader sees under `page`."""
+    memo = getattr(page, "_reader_thread", None)
+    if memo is not None:
+        return memo.count
+    if not closure.comments_visible(page):
+        return 0
+    return Comment.objects.filter(
+        page_id=page.pk, status=Comment.Status.APPROVED
+    ).count()
+
+
+class Refused(Exception):
+    """A comment was turned away; `status` is the HTTP status to answer with."""
+
+    status = 400
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class Closed(Refused):
+    status = 403
+
+
+class TooFast(Refused):
+    status = 429
+
+
+class Duplicate(Refused):
+    status = 409
+
+
+@dataclass
+class Client:
+    ip_hash: str = ""
+    user_agent: str = ""
+
+
+def check_open(page, now=None) -> None:
+    if not closure.comments_open(page, now):
+        raise Closed(closure.closing_notice(page, now))
+
+
+def submit(page, data: dict, client: Client | None = None, now=None) -> Comment:
+    """Save a reader's comment after every rule; raise `Refused` otherwise.
+
+    `data` holds cleaned form values: name, email, website, body, parent
+    (a Comment or None). Moderators hear about pending comments by e-mail once
+    the comment is committed.
+    """
+    client = client or Client()
+    now = now or timezone.now()
+    check_open(page, now)
+    if client.ip_hash and spam.over_rate_limit(client.ip_hash):
+        raise TooFast("You are posting comments too quickly. Please wait a minute.")
+    body = data["body"].strip()
+    email = data.get("email", "")
+    if spam.is_duplicate(page, body, email=email, ip_hash=client.ip_hash):
+        raise Duplicate("It looks as though you have already said that.")
+    rules = closure.settings_for(page)
+    decision = moderation.decide(
+        rules,
+        name=data["name"],
+        email=email,
+        url=data.get("website", ""),
+        body=body,
+    )
+    comment = Comment.objects.create(
+        page_id=page.pk,
+        parent=data.get("parent"),
+        author_name=data["name"].strip(),
+        author_email=email,
+        author_url=data.get("website", ""),
+        body=body,
+        status=decision.status,
+        created_at=now,
+        ip_hash=client.ip_hash,
+        user_agent=client.user_agent[:300],
+    )
+    if decision.status == Comment.Status.PENDING and rules.notify_moderators:
+        from readers.tasks import notify_moderators
+
+        transaction.on_commit(lambda: notify_moderators.enqueue(comment.pk))
+    if decision.status == Comment.Status.APPROVED:
+        from readers.cache import purge_post
+
+        transaction.on_commit(lambda: purge_post(page))
+    return comment

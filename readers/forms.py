@@ -1,0 +1,83 @@
+"""The comment form under each post (the ask form lives in readers/ask.py)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.validators import URLValidator
+
+from readers import spam
+from readers.models import Comment
+
+HONEYPOT = "subject"
+
+
+class CommentForm(forms.Form):
+    """Name, e-mail, website and comment, plus two hidden spam defences."""
+
+    name = forms.CharField(label="Name", max_length=100)
+    email = forms.EmailField(
+        label="E-mail",
+        help_text="Never shown; only the moderators see it.",
+    )
+    website = forms.URLField(
+        label="Website",
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        validators=[URLValidator(schemes=["http", "https"])],
+    )
+    body = forms.CharField(label="Comment", widget=forms.Textarea(attrs={"rows": 6}))
+    parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    token = forms.CharField(required=False, widget=forms.HiddenInput)
+    subject = forms.CharField(
+        label="Leave this field empty",
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    def __init__(self, *args, page, now=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.page = page
+        self.now = now
+        if not self.is_bound:
+            self.initial.setdefault("token", spam.form_token(page.pk, now))
+        self.fields["body"].widget.attrs["maxlength"] = spam.limits().max_length
+
+    def clean_body(self):
+        body = self.cleaned_data["body"].strip()
+        limit = spam.limits().max_length
+        if len(body) > limit:
+            raise forms.ValidationError(
+                f"Please keep your comment under {limit:,} characters "
+                f"(it has {len(body):,})."
+            )
+        return body
+
+    def clean_parent(self):
+        parent_id = self.cleaned_data.get("parent")
+        if not parent_id:
+            return None
+        parent = (
+            Comment.objects.filter(
+                pk=parent_id, page_id=self.page.pk, status=Comment.Status.APPROVED
+            )
+            .only("pk", "page_id", "parent_id", "status")
+            .first()
+        )
+        if parent is None:
+            raise forms.ValidationError(
+                "The comment you replied to is no longer available."
+            )
+        return parent
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get(HONEYPOT):
+            raise forms.ValidationError("Your comment could not be accepted.")
+        problem = spam.check_token(cleaned.get("token", ""), self.page.pk, self.now)
+        if problem:
+            # Keep the reader's words, with a fresh token for the next try.
+            self.data = self.data.copy()
+            self.data["token"] = spam.form_token(self.page.pk, self.now)
+            raise forms.ValidationError(problem)
+        return cleaned

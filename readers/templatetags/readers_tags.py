@@ -1,0 +1,89 @@
+"""Template tags that put comments on a post: `{% comment_section page as c %}`,
+`{% comment_count page %}`, `{% comment_feed_link page %}` and the
+`comment_body` filter (plain text in, escaped HTML with safe links out)."""
+
+from __future__ import annotations
+
+from django import template
+from django.urls import reverse
+from django.utils.html import format_html, linebreaks, urlize
+from django.utils.safestring import mark_safe
+
+from readers import closure, comments
+from readers.forms import CommentForm
+
+register = template.Library()
+
+
+@register.filter
+def comment_body(text: str) -> str:
+    """Escape a comment, link its web addresses (nofollow, ugc), keep its lines."""
+    linked = urlize(text or "", trim_url_limit=60, nofollow=True, autoescape=True)
+    linked = linked.replace(' rel="nofollow"', ' rel="nofollow ugc"')
+    return mark_safe(linebreaks(linked, autoescape=False))  # noqa: S308 (escaped above)
+
+
+@register.filter
+def safe_web_url(url: str) -> str:
+    """A commenter's website, only when it is a plain web address."""
+    url = (url or "").strip()
+    return url if url.lower().startswith(("http://", "https://")) else ""
+
+
+def _reply_to(request, thread):
+    raw = request.GET.get("replyto", "") if request is not None else ""
+    return thread.by_id.get(int(raw)) if raw.isdigit() else None
+
+
+@register.simple_tag(takes_context=True)
+def comment_section(context, page):
+    """Everything the comment templates need, with a fixed number of queries."""
+    request = context.get("request")
+    rules = closure.settings_for(page, request)
+    thread = comments.visible_for(page, rules)
+    is_open = closure.comments_open(page, settings=rules)
+    reply_to = None
+    form = getattr(request, "comment_form", None)
+    if is_open:
+        reply_to = _reply_to(request, thread)
+        if reply_to is not None and reply_to.depth >= rules.max_depth:
+            reply_to = None
+        if form is None:
+            initial = {"parent": reply_to.comment.pk} if reply_to else {}
+            form = CommentForm(page=page, initial=initial)
+        elif form.data.get("parent", "").isdigit():
+            reply_to = thread.by_id.get(int(form.data["parent"]))
+    return {
+        "page": page,
+        "visible": closure.comments_visible(page),
+        "thread": thread,
+        "count": thread.count,
+        "open": is_open,
+        "notice": "" if is_open else closure.closing_notice(page, settings=rules),
+        "max_depth": rules.max_depth,
+        "form": form if is_open else None,
+        "reply_to": reply_to,
+        "error": getattr(request, "comment_error", ""),
+        "feed_url": reverse("readers:post_comments_feed", args=[page.pk]),
+    }
+
+
+@register.simple_tag(takes_context=True)
+def comment_count(context, page):
+    """The number of approved comments (shares the thread's single query)."""
+    rules = closure.settings_for(page, context.get("request"))
+    return comments.visible_for(page, rules).count
+
+
+@register.simple_tag
+def comment_feed_link(page):
+    if not closure.comments_visible(page):
+        return ""
+    return format_html(
+        '<link rel="alternate" type="application/atom+xml" title="{}" href="{}">'
+        '<link rel="alternate" type="application/atom+xml" title="{}" href="{}">',
+        f"Comments on “{page.title}”",
+        reverse("readers:post_comments_feed", args=[page.pk]),
+        "Latest comments",
+        reverse("readers:latest_comments_feed"),
+    )

@@ -1,0 +1,74 @@
+"""The comment endpoint: POST, then redirect back to the post (POST/redirect/GET).
+
+Refusals re-show the post with the reader's text kept and the right status:
+400 for a form error, 403 when comments are closed (nothing is stored), 409 for
+a duplicate and 429 when one address posts too quickly.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import render
+from django.views.decorators.http import require_POST
+from wagtail.models import Page
+
+from readers import closure, comments, spam
+from readers.forms import CommentForm
+from readers.models import Comment
+
+
+def _post_or_404(page_id: int):
+    page = Page.objects.live().public().filter(pk=page_id).first()
+    if page is None:
+        raise Http404("No such post")
+    page = page.specific
+    if not hasattr(page, "comment_policy"):
+        raise Http404("This page takes no comments")
+    return page
+
+
+def render_post(request, page, *, form=None, error="", status=200):
+    """The post page itself, carrying the bound form and an error to show."""
+    request.comment_form = form
+    request.comment_error = error
+    response = page.serve(request)
+    if hasattr(response, "render"):
+        response.render()
+    response.status_code = status
+    return response
+
+
+@require_POST
+def post_comment(request, page_id: int):
+    page = _post_or_404(page_id)
+    if not closure.comments_open(page):
+        # Forged or stale: nothing is stored, the reader learns why.
+        context = {"page": page, "notice": closure.closing_notice(page)}
+        return render(request, "readers/closed_page.html", context, status=403)
+    form = CommentForm(request.POST, page=page)
+    if not form.is_valid():
+        return render_post(request, page, form=form, status=400)
+    client = comments.Client(
+        ip_hash=spam.hash_ip(spam.client_ip(request)),
+        user_agent=request.META.get("HTTP_USER_AGENT", ""),
+    )
+    data = {
+        "name": form.cleaned_data["name"],
+        "email": form.cleaned_data["email"],
+        "website": form.cleaned_data["website"],
+        "body": form.cleaned_data["body"],
+        "parent": form.cleaned_data["parent"],
+    }
+    try:
+        comment = comments.submit(page, data, client)
+    except comments.Refused as refused:
+        return render_post(
+            request, page, form=form, error=refused.message, status=refused.status
+        )
+    url = page.get_url(request) or "/"
+    if comment.status == Comment.Status.APPROVED:
+        messages.success(request, "Thank you: your comment is published.")
+        return HttpResponseRedirect(f"{url}#comment-{comment.pk}")
+    messages.info(request, "Thank you. Your comment is awaiting moderation.")
+    return HttpResponseRedirect(f"{url}#comments")
