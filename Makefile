@@ -53,6 +53,20 @@ format: $(STAMP)
 bench: setup
 	$(PY) tests/bench/run_all.py
 
+# The production stack on this machine (docs/deployment.md): production settings with
+# DEBUG off, hashed and compressed static files, gunicorn with gunicorn.conf.py and
+# the task worker. DJANGO_INSECURE_LOCAL=1 only because it is plain http here.
+SERVE_ENV := DJANGO_SETTINGS_MODULE=config.settings.production DJANGO_INSECURE_LOCAL=1 \
+	DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-local-serve-only-not-a-secret-0123456789abcdefghij} \
+	DJANGO_ALLOWED_HOSTS=$${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost} \
+	WAGTAILADMIN_BASE_URL=http://$(HOST):$(PORT)
+serve: setup
+	$(SERVE_ENV) $(MANAGE) collectstatic --noinput -v0
+	@echo "Site: http://$(HOST):$(PORT)/ (production settings, DEBUG off)"
+	@$(SERVE_ENV) $(MANAGE) db_worker & worker=$$!; \
+		trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+		$(SERVE_ENV) GUNICORN_BIND=$(HOST):$(PORT) $(BIN)/gunicorn -c gunicorn.conf.py
+
 # Runs the scheduled jobs every minute in development (cron does it in production).
 scheduler: setup
 	@while true; do $(MANAGE) publish_scheduled; $(MANAGE) close_comments; sleep 60; done
