@@ -1,0 +1,264 @@
+"""Blogger pictures copied into the image library, against a local image host.
+
+The tests drive the importer's image seam (`posts.blogger.library`) the way
+the import does: a FigureBlock value that points at Blogger goes in, one that
+points at a library image comes out, or the value stays remote and the report
+says why. Blogger's host names resolve to a server on 127.0.0.1 started here;
+nothing else can be reached, and each test checks nothing else was tried.
+"""
+
+import shutil
+
+import pytest
+from wagtail.images import get_image_model
+
+from posts.blogger.library import BloggerImages
+from posts.models import ImportedImage
+from tests.imageserver import FIXTURES, FakeNetwork, ImageServer
+
+Image = get_image_model()
+BP_PATH = "/-AbC/VxY/AAAAAAAAAQ/zZz"
+BP = f"http://1.bp.blogspot.com{BP_PATH}"
+
+
+@pytest.fixture
+def server():
+    with ImageServer() as server:
+        yield server
+
+
+@pytest.fixture
+def network(server, monkeypatch, settings):
+    settings.BLOGGER_IMAGES_ALLOW_PRIVATE_HOSTS = ["127.0.0.1/32"]
+    settings.BLOGGER_IMAGES_TIMEOUT = 0.5
+    settings.BLOGGER_IMAGES_RETRIES = 1
+    settings.BLOGGER_IMAGES_BACKOFF = 0.01
+    settings.BLOGGER_IMAGES_MAX_BYTES = 20_000
+    network = FakeNetwork(server).install(monkeypatch)
+    yield network
+    assert network.outside_connections() == []
+
+
+def figure(src, link="", alt="", caption=""):
+    return {
+        "image": None,
+        "remote_url": src,
+        "alt_text": alt,
+        "caption": caption,
+        "credit": "",
+        "link_url": link,
+    }
+
+
+def localise(*values, post_title="A post", **options):
+    with BloggerImages(**options) as images:
+        for value in values:
+            images.want(value["remote_url"], value["link_url"])
+        out = [images.localise_figure(v, post_title=post_title) for v in values]
+        return out, images.report()
+
+
+@pytest.mark.django_db
+def test_picture_is_downloaded_stored_and_linked(network, server):
+    value = figure(
+        f"{BP}/s320/harbour.jpg",
+        link=f"{BP}/s1600/harbour.jpg",
+        alt="The harbour at dusk",
+        caption="Busan, 2012",
+    )
+    [out], report = localise(value)
+
+    image = Image.objects.get()
+    assert out["image"] == image.pk
+    assert out["remote_url"] == ""
+    assert out["link_url"] == ""  # the library image is the full-size copy now
+    assert out["alt_text"] == "The harbour at dusk"
+    assert image.description == "The harbour at dusk"
+    assert image.title == "The harbour at dusk"
+    assert image.collection.name == "Imported from Blogger"
+    assert image.file.name.endswith(".jpg")
+    assert report["downloaded"] == 1 and report["failed"] == []
+    recorded = ImportedImage.objects.get()
+    assert recorded.image == image
+    assert "bp.blogspot.com" in recorded.source_url
+    assert set(network.lookups) == {"1.bp.blogspot.com", "127.0.0.1"}
+
+
+@pytest.mark.django_db
+def test_thumbnail_is_replaced_by_the_original(network, server):
+    [out], _ = localise(figure(f"{BP}/s320/harbour.jpg", alt="Harbour"))
+
+    image = Image.objects.get(pk=out["image"])
+    assert (image.width, image.height) == (320, 240)  # the thumbnail is 160x120
+    assert [path for _, path in server.requests] == [f"{BP_PATH}/s0/harbour.jpg"]
+
+
+@pytest.mark.django_db
+def test_googleusercontent_size_suffix_is_upsized(network, server):
+    src = "http://blogger.googleusercontent.com/img/b/R29v/AVvXsE/w400-h300/market.jpg"
+    [out], _ = localise(figure(src, alt="Market"))
+    assert out["image"] is not None
+    assert server.requests[0][1].endswith("/s0/market.jpg")
+
+
+@pytest.mark.django_db
+def test_second_run_fetches_and_stores_nothing(network, server):
+    value = figure(f"{BP}/s320/harbour.jpg", alt="Harbour")
+    [first], _ = localise(value)
+    requests = len(server.requests)
+
+    # Another shard, https, another size: the same picture.
+    again = figure(
+        "https://3.bp.blogspot.com/-AbC/VxY/AAAAAAAAAQ/zZz/s640/harbour.jpg", alt="H"
+    )
+    [second, third], report = localise(value, again)
+
+    assert second["image"] == third["image"] == first["image"]
+    assert len(server.requests) == requests
+    assert Image.objects.count() == 1
+    assert report["in_library"] == 1 and report["downloaded"] == 0
+    assert report["requests"] == 0
+
+
+@pytest.mark.django_db
+def test_same_picture_in_two_posts_is_fetched_once(network, server):
+    a = figure(f"{BP}/s320/lantern.png", alt="Lantern")
+    b = figure(f"{BP}/s400/lantern.png", alt="Lantern again")
+    [out_a, out_b], _ = localise(a, b)
+    assert out_a["image"] == out_b["image"]
+    assert len(server.requests) == 1
+
+
+@pytest.mark.parametrize(
+    ("name", "reason"),
+    [
+        ("missing-photo.jpg", "HTTP 404"),
+        ("slow-harbour.jpg", "timed out"),
+        ("error-page.jpg", "an HTML page, not an image"),
+        ("noise.png", "file larger than 20000 bytes"),
+        ("nolength-noise.png", "file larger than 20000 bytes"),
+        ("bomb.png", "decompression bomb refused"),
+    ],
+)
+@pytest.mark.django_db
+def test_a_bad_picture_stays_remote_and_is_reported(network, server, name, reason):
+    src = f"http://127.0.0.1:{server.port}/img/{name}"
+    value = figure(src, alt="Something")
+    good = figure(f"{BP}/s320/lantern.png", alt="Lantern")
+
+    [out, good_out], report = localise(value, good)
+
+    assert out == value  # still remote, nothing lost
+    assert good_out["image"] is not None  # the import went on
+    [failure] = report["failed"]
+    assert failure["url"] == src
+    assert reason in failure["reason"]
+    assert failure["post"] == "A post"
+    assert Image.objects.count() == 1
+    assert not ImportedImage.objects.filter(source_url__contains=name).exists()
+
+
+@pytest.mark.django_db
+def test_failed_picture_is_fetched_again_on_the_next_run(network, server):
+    value = figure(f"{BP}/s320/flaky-market.jpg", alt="Market")
+    [failed], report = localise(value, retries=0)
+    assert failed["image"] is None
+    assert "HTTP 503" in report["failed"][0]["reason"]
+
+    [retried], report = localise(value, retries=0)
+    assert retried["image"] is not None and report["failed"] == []
+
+
+@pytest.mark.django_db
+def test_busy_host_is_retried_with_back_off(network, server):
+    [out], report = localise(figure(f"{BP}/s320/flaky-harbour.jpg", alt="H"))
+    assert out["image"] is not None
+    assert report["requests"] == 2
+
+
+@pytest.mark.django_db
+def test_tracking_pixel_is_skipped(network, server):
+    value = figure(f"http://127.0.0.1:{server.port}/pixel.gif")
+    [out], report = localise(value)
+    assert out == value
+    assert report["skipped"][0]["reason"] == "1x1 tracking pixel"
+    assert report["failed"] == [] and Image.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_alt_text_comes_from_title_caption_or_the_post(network, server):
+    [from_caption, from_post], report = localise(
+        figure(f"{BP}/s320/harbour.jpg", caption="Busan harbour"),
+        figure(f"{BP}/s320/market.jpg"),
+        post_title="Going to market",
+    )
+    assert Image.objects.get(pk=from_caption["image"]).description == "Busan harbour"
+    assert from_caption["alt_text"] == "Busan harbour"
+    image = Image.objects.get(pk=from_post["image"])
+    assert image.description == "Picture from “Going to market”"
+    assert report["alt_text_from_post_title"] == 1
+
+
+@pytest.mark.django_db
+def test_folder_copy_is_used_before_downloading(network, server, tmp_path):
+    album = tmp_path / "Albums" / "Trip"
+    album.mkdir(parents=True)
+    shutil.copy(FIXTURES / "harbour.jpg", album / "harbour.jpg")
+
+    [local, fetched], report = localise(
+        figure(f"{BP}/s320/harbour.jpg", alt="H"),
+        figure(f"{BP}/s320/lantern.png", alt="L"),
+        folders=[tmp_path / "Albums"],
+    )
+    assert local["image"] and fetched["image"]
+    assert report["from_folder"] == 1 and report["downloaded"] == 1
+    assert [p for _, p in server.requests] == [f"{BP_PATH}/s0/lantern.png"]
+
+
+@pytest.mark.django_db
+def test_private_addresses_are_refused_without_the_setting(network, server, settings):
+    settings.BLOGGER_IMAGES_ALLOW_PRIVATE_HOSTS = False
+    [out], report = localise(figure(f"{BP}/s320/harbour.jpg", alt="H"))
+    assert out["image"] is None
+    assert "private or reserved address" in report["failed"][0]["reason"]
+    assert server.requests == [] and network.connections == []
+
+
+@pytest.mark.parametrize(
+    "target",
+    ["http://169.254.169.254/latest/meta-data/", "http://10.1.2.3/x.jpg"],
+)
+@pytest.mark.django_db
+def test_redirect_to_a_private_address_is_refused(network, server, target):
+    server.redirects["cloud.jpg"] = target
+    [out], report = localise(
+        figure(f"http://127.0.0.1:{server.port}/go/cloud.jpg", alt="C")
+    )
+    assert out["image"] is None
+    assert "private or reserved address" in report["failed"][0]["reason"]
+    assert [host for host, _ in network.connections] == ["127.0.0.1"]
+
+
+@pytest.mark.django_db
+def test_redirect_to_another_picture_is_followed(network, server):
+    server.redirects["moved.jpg"] = f"{BP}/s0/market.jpg"
+    [out], _ = localise(figure(f"http://127.0.0.1:{server.port}/go/moved.jpg"))
+    assert Image.objects.get(pk=out["image"]).width == 240
+
+
+@pytest.mark.parametrize(
+    "src", ["file:///etc/passwd", "ftp://1.bp.blogspot.com/x.jpg", "gopher://x/y"]
+)
+@pytest.mark.django_db
+def test_only_http_and_https_are_fetched(network, server, src):
+    [out], report = localise(figure(src, alt="X"))
+    assert out["image"] is None
+    assert "refused" in report["failed"][0]["reason"]
+    assert network.connections == [] and network.lookups == []
+
+
+@pytest.mark.django_db
+def test_dry_run_fetches_and_stores_nothing(network, server):
+    [out], _ = localise(figure(f"{BP}/s320/harbour.jpg", alt="H"), dry_run=True)
+    assert out["image"] is None
+    assert server.requests == [] and Image.objects.count() == 0
