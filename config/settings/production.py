@@ -49,6 +49,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"  # Wagtail's own preview views answer SAMEORIGIN.
+# The admin's avatars over HTTPS whatever the page's scheme (img-src allows https:).
+WAGTAIL_GRAVATAR_PROVIDER_URL = "https://www.gravatar.com/avatar"
 
 SESSION_COOKIE_SECURE = not INSECURE_LOCAL
 SESSION_COOKIE_HTTPONLY = True
