@@ -252,6 +252,21 @@ class PostPage(Page):
             self.date = self.first_published_at or timezone.now()
         return super().save(*args, **kwargs)
 
+    @property
+    def listing_image(self):
+        """The first library image of the body: listings and Open Graph use it.
+
+        Read from the raw stream so the rest of the body is not loaded.
+        """
+        from wagtail.images import get_image_model
+
+        for block in self.body.raw_data:
+            value = block.get("value")
+            if block.get("type") == "image" and isinstance(value, dict):
+                if value.get("image"):
+                    return get_image_model().objects.filter(pk=value["image"]).first()
+        return None
+
     def has_translation(self) -> bool:
         return any(block.block_type == "translation" for block in self.body)
 
