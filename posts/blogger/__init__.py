@@ -1,0 +1,1 @@
+"""Importing Blogger exports: parsing, HTML conversion and the import service."""

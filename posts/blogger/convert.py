@@ -1,0 +1,478 @@
+"""Blogger-editor HTML to StreamField blocks.
+
+The body is first parsed and cleaned by nh3 (an HTML5 parser: script, event
+handlers and unsafe URLs never get past it), then walked as a tree. Inline
+content is flattened to runs of text with their marks (bold, italic, link...),
+which lets paragraphs be cut at Blogger's ``<br /><br />`` even when the cut
+falls inside an ``<i>`` that spans several paragraphs.
+
+What comes out (:class:`Body`) is a list of plain block values plus the
+excerpt, the reader's question and the asker's name when the post answers a
+letter. Publications are looked up through a callback so that this module
+stays free of the database.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from html import escape, unescape
+from urllib.parse import urlsplit
+
+import lxml.html
+import nh3
+
+from posts.sanitize import clean_html
+
+from . import images
+
+# What the first, HTML5 pass keeps: everything harmless that carries structure.
+_PRE_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "center", "cite", "code", "dd", "del",
+    "div", "dl", "dt", "em", "font", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i",
+    "iframe", "img", "ins", "li", "ol", "p", "pre", "q", "s", "small", "span",
+    "strike", "strong", "sub", "sup", "table", "tbody", "td", "tfoot", "th", "thead",
+    "tr", "tt", "u", "ul",
+}  # fmt: skip
+_PRE_ATTRIBUTES = {
+    "*": {"class", "style"},
+    "a": {"href", "name"},
+    "img": {"src", "alt", "title", "width", "height"},
+    "iframe": {"src"},
+    "td": {"colspan", "rowspan"},
+}
+_BLOCK_TAGS = {
+    "p", "div", "center", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "ul",
+    "ol", "dl", "table", "pre", "hr", "iframe",
+}  # fmt: skip
+_MARK_TAGS = {
+    "b": "b", "strong": "b", "i": "i", "em": "i", "cite": "i", "sup": "sup",
+    "sub": "sub", "s": "s", "strike": "s", "del": "s",
+}  # fmt: skip
+_SECTION_BREAK = re.compile(r"^(\*\s*){3,}$")
+_SOURCE_LINE = re.compile(r'^\s*["“](?P<title>.+?)["”]\s*\[(?P<pub>[^\]]+)\]\s*$')
+_ASKER = re.compile(
+    r"^\s*(?P<name>[A-Z][\w.\-]*(?: [A-Z][\w.\-]*)?)['’]s\s+(?:question|letter|e-?mail)"
+)
+_YOUTUBE = re.compile(r"(?:youtube(?:-nocookie)?\.com/embed/|youtu\.be/)([\w-]{6,})")
+_WS = re.compile(r"[\s\xa0]+")
+_MORE = re.compile(r"<!--\s*more\s*-->", re.I)
+_EXCERPT_LIMIT = 400
+
+
+@dataclass
+class Paragraph:
+    """A run of inline content: (marks, text) pieces and line breaks."""
+
+    pieces: list = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return _WS.sub(
+            " ", "".join(t if t is not None else "\n" for _, t in self.pieces)
+        ).strip()
+
+    def italic(self) -> bool:
+        texts = [(m, t) for m, t in self.pieces if t and t.strip()]
+        return bool(texts) and all(any(k[0] == "i" for k in m) for m, t in texts)
+
+    def links(self) -> list[str]:
+        return [k[1] for m, t in self.pieces for k in m if k[0] == "a"]
+
+    def html(self, drop: frozenset = frozenset()) -> str:
+        out = []
+        for marks, text in _merge(self.pieces):
+            if text is None:
+                out.append("<br/>")
+                continue
+            marks = [m for m in marks if m[0] not in drop]
+            opening = "".join(
+                f'<a href="{escape(m[1])}">' if m[0] == "a" else f"<{m[0]}>"
+                for m in marks
+            )
+            closing = "".join(
+                "</a>" if m[0] == "a" else f"</{m[0]}>" for m in reversed(marks)
+            )
+            out.append(f"{opening}{escape(text, quote=False)}{closing}")
+        inner = "".join(out)
+        # No line breaks at the edges of a paragraph.
+        while inner.startswith("<br/>"):
+            inner = inner[5:]
+        while inner.endswith("<br/>"):
+            inner = inner[:-5]
+        return f"<p>{inner}</p>"
+
+
+def _merge(pieces):
+    merged = []
+    for marks, text in pieces:
+        if merged and text is not None and merged[-1][1] is not None:
+            if merged[-1][0] == marks:
+                merged[-1] = (marks, merged[-1][1] + text)
+                continue
+        merged.append((marks, text))
+    return merged
+
+
+@dataclass
+class Body:
+    """A converted body: block values ready for a StreamField."""
+
+    blocks: list = field(default_factory=list)  # [(type, value)]
+    excerpt: str = ""
+    question_html: str = ""
+    asker_name: str = ""
+    warnings: list = field(default_factory=list)
+
+    @property
+    def is_question(self) -> bool:
+        return bool(self.question_html)
+
+    def stream_data(self) -> list[dict]:
+        return [{"type": kind, "value": value} for kind, value in self.blocks]
+
+
+_MORE_MARK = object()
+
+
+class _Walker:
+    """Turns a cleaned tree into a flat list of items: paragraphs and blocks."""
+
+    def __init__(self, rewrite_link: Callable[[str], str], image_source):
+        self.items: list = []
+        self.current = Paragraph()
+        self.rewrite_link = rewrite_link
+        self.image_source = image_source
+
+    def flush(self):
+        pieces = self.current.pieces
+        start = 0
+        run = 0
+        # Split at two or more consecutive line breaks (whitespace between).
+        for index, (_, text) in enumerate(pieces):
+            if text is None:
+                run += 1
+                continue
+            if text.strip(" \t\r\n\xa0") == "" and run:
+                continue
+            if run >= 2:
+                self._emit(pieces[start:index])
+                start = index
+            run = 0
+        self._emit(pieces[start:])
+        self.current = Paragraph()
+
+    def _emit(self, pieces):
+        para = Paragraph(list(pieces))
+        if para.text:
+            self.items.append(para)
+
+    def add_block(self, kind, value):
+        self.flush()
+        self.items.append((kind, value))
+
+    def walk(self, elem, marks: tuple = ()):
+        if elem.text:
+            self.current.pieces.append((marks, elem.text))
+        for child in elem:
+            self.node(child, marks)
+            if child.tail:
+                self.current.pieces.append((marks, child.tail))
+
+    def node(self, elem, marks):
+        tag = elem.tag if isinstance(elem.tag, str) else ""
+        if tag == "br":
+            self.current.pieces.append((marks, None))
+            return
+        if tag == "a" and elem.get("name") == "more":
+            self.flush()
+            self.items.append(_MORE_MARK)
+            self.walk(elem, marks)
+            return
+        if tag == "img":
+            link = next((m[1] for m in marks if m[0] == "a"), "")
+            self.add_block("image", self.image_source(elem.get("src", ""), link, elem))
+            return
+        if tag == "table" and "tr-caption-container" in (elem.get("class") or ""):
+            self._caption_table(elem)
+            return
+        if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
+            text = _WS.sub(" ", elem.text_content()).strip()
+            if text:
+                level = {"h1": "h2", "h2": "h2", "h3": "h3"}.get(tag, "h4")
+                self.add_block("heading", {"text": text[:255], "level": level})
+            return
+        if tag == "blockquote":
+            self.flush()
+            inner = _Walker(self.rewrite_link, self.image_source)
+            inner.walk(elem)
+            inner.flush()
+            texts = [i.text for i in inner.items if isinstance(i, Paragraph)]
+            if texts:
+                self.items.append(
+                    ("quote", {"text": "\n\n".join(texts), "attribution": ""})
+                )
+            others = [i for i in inner.items if not isinstance(i, Paragraph)]
+            self.items.extend(o for o in others if o is not _MORE_MARK)
+            return
+        if tag in ("ul", "ol"):
+            self.add_block("list", self._list_html(elem, tag))
+            return
+        if tag == "iframe":
+            match = _YOUTUBE.search(elem.get("src", ""))
+            if match:
+                url = f"https://www.youtube.com/watch?v={match.group(1)}"
+                self.add_block("embed", url)
+            else:
+                self.flush()
+            return
+        if tag in ("table", "pre", "dl"):
+            markup = lxml.html.tostring(elem, encoding="unicode", with_tail=False)
+            self.add_block("legacy_html", clean_html(markup))
+            return
+        if tag == "hr":
+            self.add_block("section_break", None)
+            return
+        if tag in _BLOCK_TAGS:
+            self.flush()
+            self.walk(elem, marks)
+            self.flush()
+            return
+        new_marks = marks
+        if tag == "a" and elem.get("href"):
+            href = self.rewrite_link(elem.get("href", ""))
+            new_marks = (*marks, ("a", href))
+        elif tag in _MARK_TAGS:
+            mark = (_MARK_TAGS[tag],)
+            if mark not in marks:
+                new_marks = (*marks, mark)
+        elif tag == "span":
+            style = (elem.get("style") or "").replace(" ", "").lower()
+            if "font-style:italic" in style and ("i",) not in marks:
+                new_marks = (*marks, ("i",))
+            if "font-weight:bold" in style and ("b",) not in new_marks:
+                new_marks = (*new_marks, ("b",))
+        self.walk(elem, new_marks)
+
+    def _caption_table(self, table):
+        img = table.find(".//img")
+        if img is None:
+            return
+        link_el = img.getparent()
+        link = link_el.get("href", "") if link_el.tag == "a" else ""
+        caption = ""
+        for cell in table.iter("td"):
+            if "tr-caption" in (cell.get("class") or "").split():
+                caption = _WS.sub(" ", cell.text_content()).strip()
+        value = self.image_source(img.get("src", ""), link, img)
+        value["caption"] = caption[:500]
+        self.add_block("image", value)
+
+    def _list_html(self, elem, tag):
+        items = []
+        for li in elem.iterfind("li"):
+            inner = _Walker(self.rewrite_link, self.image_source)
+            inner.walk(li)
+            paragraph = Paragraph(inner.current.pieces)
+            items.append(f"<li>{paragraph.html()[3:-4]}</li>")
+        return f"<{tag}>{''.join(items)}</{tag}>"
+
+
+def _plain(html_text: str) -> str:
+    return _WS.sub(" ", unescape(nh3.clean(html_text, tags=set()))).strip()
+
+
+def convert_body(
+    html_text: str,
+    *,
+    question_opening: str = "Dear Korean,",
+    rewrite_link: Callable[[str], str] = lambda url: url,
+    image_source=None,
+    publication_for: Callable[[str], int | None] = lambda name: None,
+) -> Body:
+    """Convert one post's HTML into blocks, finding question and translation."""
+    image_source = image_source or images.RemoteImages()
+    html_text = _MORE.sub('<a name="more"></a>', html_text or "")
+    cleaned = nh3.clean(
+        html_text,
+        tags=_PRE_TAGS,
+        attributes=_PRE_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        strip_comments=True,
+        link_rel=None,
+    )
+    body = Body()
+    if not cleaned.strip():
+        return body
+    root = lxml.html.fragment_fromstring(cleaned, create_parent="div")
+    walker = _Walker(rewrite_link, image_source.block_value)
+    walker.walk(root)
+    walker.flush()
+    items = walker.items
+
+    # Section breaks written as a paragraph of asterisks.
+    items = [
+        ("section_break", None)
+        if isinstance(i, Paragraph) and _SECTION_BREAK.match(i.text)
+        else i
+        for i in items
+    ]
+
+    # The reader's letter at the top.
+    if question_opening and items and isinstance(items[0], Paragraph):
+        first = items[0]
+        if first.text.lower().startswith(question_opening.strip().lower()):
+            count = 1
+            if first.italic():
+                while count < len(items) and (
+                    isinstance(items[count], Paragraph) and items[count].italic()
+                ):
+                    count += 1
+            else:
+                count = min(2, len(items))
+                while count > 1 and not isinstance(items[count - 1], Paragraph):
+                    count -= 1
+            letter = items[:count]
+            items = items[count:]
+            body.question_html = "".join(p.html(drop=frozenset("i")) for p in letter)
+            for item in items[:3]:
+                if isinstance(item, Paragraph):
+                    match = _ASKER.match(item.text)
+                    if match:
+                        body.asker_name = match.group("name")
+                        break
+
+    # Quoted translations: a section break, the article, a source line.
+    blocks: list = []
+    index = 0
+    while index < len(items):
+        item = items[index]
+        if item == ("section_break", None):
+            found = _translation_after(items, index + 1, publication_for)
+            if found is not None:
+                value, next_index = found
+                blocks.append(("section_break", None))
+                blocks.append(("translation", value))
+                index = next_index
+                continue
+        blocks.append(item)
+        index += 1
+
+    # The jump break marks the excerpt.
+    excerpt_parts = []
+    out = []
+    seen_more = False
+    for item in blocks:
+        if item is _MORE_MARK:
+            if not seen_more and out:
+                excerpt_parts = [i.text for i in out if isinstance(i, Paragraph)]
+            seen_more = True
+            continue
+        out.append(item)
+    if not seen_more:
+        first = next((i for i in out if isinstance(i, Paragraph)), None)
+        excerpt_parts = [first.text] if first else []
+    excerpt = " ".join(excerpt_parts)
+    if len(excerpt) > _EXCERPT_LIMIT:
+        excerpt = excerpt[: _EXCERPT_LIMIT - 1].rsplit(" ", 1)[0] + "…"
+    body.excerpt = excerpt
+
+    for item in out:
+        if isinstance(item, Paragraph):
+            body.blocks.append(("paragraph", item.html()))
+        elif item[0] == "list":
+            body.blocks.append(("paragraph", item[1]))
+        else:
+            body.blocks.append(item)
+    return body
+
+
+def _language_of(text: str) -> str:
+    if re.search(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]", text):
+        return "ko"
+    if re.search(r"[\u3040-\u30ff]", text):
+        return "ja"
+    if re.search(r"[\u4e00-\u9fff]", text):
+        return "zh"
+    return "en"
+
+
+def _translation_after(items, start, publication_for):
+    """A translation starting at ``items[start]``, if a source line ends it."""
+    index = start
+    article = []
+    while index < len(items):
+        item = items[index]
+        if item is _MORE_MARK:
+            index += 1
+            continue
+        if not isinstance(item, Paragraph):
+            return None
+        match = _SOURCE_LINE.match(item.text)
+        if match:
+            if not article:
+                return None
+            links = item.links()
+            title = match.group("title").strip()
+            publication = match.group("pub").strip()
+            value = {
+                "original_title": title[:500],
+                "original_language": _language_of(title),
+                "original_author": "",
+                "publication": publication_for(publication),
+                "original_url": links[0] if links else "",
+                "published_on": None,
+                "translator_note": "",
+                "text": "".join(p.html() for p in article),
+            }
+            return value, index + 1
+        article.append(item)
+        index += 1
+    return None
+
+
+def comment_text(html_text: str) -> str:
+    """A comment's HTML as plain text with its line breaks kept."""
+    text = re.sub(r"<br\s*/?>", "\n", html_text or "", flags=re.I)
+    text = re.sub(r"</p\s*>", "\n\n", text, flags=re.I)
+    text = unescape(nh3.clean(text, tags=set()))
+    text = re.sub(r"\n{3,}", "\n\n", text)
+    return text.strip()
+
+
+def old_link_rewriter(blog_hosts: set[str], blogspot_name: str):
+    """A function that turns links to the old blog into site-relative paths.
+
+    ``/2012/03/slug.html`` stays as the path (the importer later swaps it for
+    the new page's address, and a permanent redirect covers it in any case);
+    ``?m=1`` and ``?showComment=`` are dropped, the ``#fragment`` kept.
+    """
+
+    def rewrite(url: str) -> str:
+        try:
+            parts = urlsplit(url.strip())
+        except ValueError:
+            return url
+        host = (parts.hostname or "").lower()
+        if parts.scheme not in ("http", "https") or not host:
+            return url
+        ours = host in blog_hosts or host.removeprefix("www.") in blog_hosts
+        if not ours and blogspot_name:
+            ours = bool(
+                re.fullmatch(
+                    rf"(www\.)?{re.escape(blogspot_name)}\.blogspot\.[a-z.]+", host
+                )
+            )
+        if not ours:
+            return url
+        path = parts.path or "/"
+        if parts.query and path.startswith("/search"):
+            path = f"{path}?{parts.query}"
+        return path + (f"#{parts.fragment}" if parts.fragment else "")
+
+    return rewrite
+
+
+def plain_text(html_text: str) -> str:
+    return _plain(html_text)

@@ -1,0 +1,59 @@
+"""Where an imported post's images come from: the seam for image handling.
+
+The converter calls ``block_value(src, link, img)`` for every image it meets
+and puts what comes back into a ``FigureBlock``. :class:`RemoteImages` keeps
+the picture on Blogger's servers (``remote_url``), preferring the linked
+full-size original over the ``/s320/`` thumbnail. A class that brings images
+into the Wagtail image library (from ``--images DIR``, a Takeout ``Albums/``
+folder or a download) implements the same method and sets ``image`` to the
+new image's id; :func:`image_source_for` picks one from the import options.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+_SIZE_SEGMENT = re.compile(r"/(s\d{2,4}(-[a-z0-9-]+)?|w\d+-h\d+(-[a-z0-9-]+)?)/")
+_IMAGE_HOSTS = ("bp.blogspot.com", "googleusercontent.com", "blogger.com")
+_IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".bmp")
+
+
+def is_image_url(url: str) -> bool:
+    parts = urlsplit(url or "")
+    host = (parts.hostname or "").lower()
+    if parts.scheme not in ("http", "https"):
+        return False
+    if any(host.endswith(h) for h in _IMAGE_HOSTS):
+        return True
+    return parts.path.lower().endswith(_IMAGE_SUFFIXES)
+
+
+def original_url(src: str, link: str) -> str:
+    """The best address of the full-size picture."""
+    if link and is_image_url(link):
+        return link
+    if src and _SIZE_SEGMENT.search(src):
+        return _SIZE_SEGMENT.sub("/s1600/", src, count=1)
+    return src
+
+
+class RemoteImages:
+    """Keep images where they are, as remote images of the figure block."""
+
+    def block_value(self, src: str, link: str, img) -> dict:
+        alt = (img.get("alt") or img.get("title") or "").strip()[:255]
+        url = original_url(src, link)
+        return {
+            "image": None,
+            "remote_url": url if url.startswith(("http://", "https://")) else "",
+            "alt_text": alt,
+            "caption": "",
+            "credit": "",
+            "link_url": "" if not link or link == url else link,
+        }
+
+
+def image_source_for(options: dict):
+    """The image source the options ask for (``images_dir`` comes later)."""
+    return RemoteImages()
