@@ -17,7 +17,7 @@ def load_demo_content(now: datetime.datetime) -> bool:
     """Build the demo blog under the home page. Returns False if it exists."""
     home = HomePage.objects.first()
     if home is None or PostIndexPage.objects.exists():
-        return False
+        return home is not None and ensure_ask_page(home)
     site = Site.objects.get(is_default_site=True)
     site.site_name = "Ask a Korean!"
     site.save()
@@ -120,4 +120,36 @@ def load_demo_content(now: datetime.datetime) -> bool:
     blog.add_child(instance=question)
     question.tags.add("culture", "language")
     question.save_revision().publish()
+    ensure_ask_page(home)
+    return True
+
+
+def ensure_ask_page(home) -> bool:
+    """Add the "Ask the Korean" page under home unless the site has one."""
+    from readers.models import AskPage
+
+    if AskPage.objects.exists():
+        return False
+    ask = home.add_child(
+        instance=AskPage(
+            title="Ask the Korean",
+            slug="ask",
+            show_in_menus=True,
+            introduction=(
+                "<p>Got a question about Korea, its people, its language or its "
+                "history? Write to the Korean. The best questions become posts.</p>"
+            ),
+            guidelines=(
+                "<ul><li>One question per letter works best.</li>"
+                "<li>Tell a little about yourself and why you ask.</li>"
+                "<li>Not every question can be answered, and answers can take "
+                "months.</li></ul>"
+            ),
+            thank_you_text=(
+                "<p>Thank you! Your question has arrived. If you asked to be told, "
+                "you will get one e-mail when the answer is published.</p>"
+            ),
+        )
+    )
+    ask.save_revision().publish()
     return True

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField
 from wagtail.models import Page
@@ -125,7 +126,7 @@ class ReaderQuestion(models.Model):
         return f"{self.display_name}: {self.question[:60]}"
 
 
-class AskPage(Page):
+class AskPage(RoutablePageMixin, Page):
     """The "Ask the Korean" page: a form that files a ReaderQuestion."""
 
     introduction = RichTextField(blank=True, features=RICH)
@@ -142,6 +143,19 @@ class AskPage(Page):
     subpage_types: list[str] = []
     max_count = 1
     template = "pages/ask_page.html"
+
+    # The form logic lives in readers/ask.py; POST redirects to thanks/.
+    @path("")
+    def ask(self, request):
+        from readers.ask import ask_view
+
+        return ask_view(self, request)
+
+    @path("thanks/")
+    def thanks(self, request):
+        from readers.ask import thanks_view
+
+        return thanks_view(self, request)
 
 
 @register_setting(icon="comment")

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from home.models import HomePage, StandardPage
 from posts.models import PostIndexPage, PostPage, Publication, QuestionPostPage
-from readers.models import Comment, ReaderQuestion
+from readers.models import AskPage, Comment, ReaderQuestion
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -110,3 +110,13 @@ def build_site():
     if blog is None:
         blog = PostIndexPageFactory(parent=home)
     return home, blog
+
+
+class AskPageFactory(wagtail_factories.PageFactory):
+    title = "Ask the Korean"
+    slug = "ask"
+    introduction = "<p>Write to the Korean.</p>"
+    thank_you_text = "<p>Your letter has arrived.</p>"
+
+    class Meta:
+        model = AskPage

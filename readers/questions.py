@@ -1,0 +1,189 @@
+"""What editors do with reader questions, as named functions.
+
+The admin screens (readers/admin_questions.py), the publication handler
+(readers/signals.py) and the privacy command call these; none of them change
+a question's status by hand.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.html import escape
+from django.utils.text import Truncator
+
+from readers.models import ReaderQuestion
+
+Status = ReaderQuestion.Status
+TITLE_WORDS = 12
+# An editor may move a question between these by hand; "answered" comes only
+# from publishing the post that answers it.
+EDITOR_STATUSES = (Status.NEW, Status.SHORTLISTED, Status.DECLINED, Status.SPAM)
+
+
+def new_count() -> int:
+    return ReaderQuestion.objects.filter(status=Status.NEW).count()
+
+
+def set_status(questions, status: str) -> int:
+    """Move questions (a queryset or an iterable of them) to `status`.
+
+    Questions already in that status keep their `status_changed_at`.
+    Returns how many changed.
+    """
+    if status not in Status.values:
+        raise ValueError(f"Unknown question status: {status!r}")
+    if not hasattr(questions, "update"):
+        questions = ReaderQuestion.objects.filter(pk__in=[q.pk for q in questions])
+    return questions.exclude(status=status).update(
+        status=status, status_changed_at=timezone.now()
+    )
+
+
+def shortlist(questions) -> int:
+    return set_status(questions, Status.SHORTLISTED)
+
+
+def decline(questions) -> int:
+    return set_status(questions, Status.DECLINED)
+
+
+def mark_spam(questions) -> int:
+    return set_status(questions, Status.SPAM)
+
+
+def excerpt(question: ReaderQuestion, words: int = 20) -> str:
+    return Truncator(" ".join(question.question.split())).words(words, truncate="…")
+
+
+def default_blog():
+    """The blog that answers go under: the first one in the page tree."""
+    from posts.models import PostIndexPage
+
+    return PostIndexPage.objects.order_by("path").first()
+
+
+def _paragraphs(text: str) -> str:
+    blocks = [block.strip() for block in text.replace("\r\n", "\n").split("\n\n")]
+    return "".join(
+        "<p>" + "<br/>".join(escape(line) for line in block.splitlines()) + "</p>"
+        for block in blocks
+        if block
+    )
+
+
+def _names(questions: list[ReaderQuestion]) -> str:
+    names = list(dict.fromkeys(q.display_name for q in questions))
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def question_html(questions: list[ReaderQuestion]) -> str:
+    """The letter(s) as rich text; with several askers, each is introduced."""
+    if len(questions) == 1:
+        return _paragraphs(questions[0].question)
+    return "".join(
+        f"<p><b>{escape(q.display_name)} asks:</b></p>" + _paragraphs(q.question)
+        for q in questions
+    )
+
+
+def draft_title(questions: list[ReaderQuestion]) -> str:
+    first = " ".join(questions[0].question.split())
+    return Truncator(first).words(TITLE_WORDS, truncate="…")[:255]
+
+
+def _local_date(moment: datetime.datetime) -> datetime.date:
+    return timezone.localtime(moment).date()
+
+
+def answer_in_post(questions: Iterable[ReaderQuestion], blog, user):
+    """Start one draft QuestionPostPage under `blog` answering `questions`.
+
+    The draft carries the question text, the askers' printed names and the date
+    of the earliest question; each question is linked to it and shortlisted.
+    Returns the draft page.
+    """
+    from posts.authoring import create_question_draft
+
+    questions = sorted(questions, key=lambda q: (q.received_at, q.pk))
+    if not questions:
+        raise ValueError("Choose at least one question to answer.")
+    with transaction.atomic():
+        page = create_question_draft(
+            blog,
+            title=draft_title(questions),
+            question_html=question_html(questions),
+            asker_name=_names(questions),
+            asked_on=_local_date(questions[0].received_at),
+            owner=user,
+        )
+        now = timezone.now()
+        for question in questions:
+            question.answer_page = page
+            fields = ["answer_page"]
+            if question.status == Status.NEW:
+                question.status = Status.SHORTLISTED
+                question.status_changed_at = now
+                fields += ["status", "status_changed_at"]
+            question.save(update_fields=fields)
+    return page
+
+
+def questions_answered_by(page):
+    return ReaderQuestion.objects.filter(answer_page_id=page.pk)
+
+
+def mark_answered(page) -> list[int]:
+    """Mark the questions that `page` answers as answered.
+
+    Returns the ids of the questions whose askers are still to be told: they
+    ticked "notify", left an address and have not been told before. Safe to call
+    on every publication: it changes nothing the second time.
+    """
+    linked = questions_answered_by(page)
+    linked.filter(status__in=[Status.NEW, Status.SHORTLISTED]).update(
+        status=Status.ANSWERED, status_changed_at=timezone.now()
+    )
+    return list(
+        linked.filter(status=Status.ANSWERED, notify=True, notified_at__isnull=True)
+        .exclude(email="")
+        .values_list("pk", flat=True)
+    )
+
+
+def claim_notification(question_id: int) -> bool:
+    """Record that the asker is being told; False if someone already did."""
+    return bool(
+        ReaderQuestion.objects.filter(pk=question_id, notified_at__isnull=True).update(
+            notified_at=timezone.now()
+        )
+    )
+
+
+def release_notification(question_id: int) -> None:
+    """Undo `claim_notification` when the e-mail could not be sent."""
+    ReaderQuestion.objects.filter(pk=question_id).update(notified_at=None)
+
+
+def purge_personal_data(days: int, *, now=None, dry_run: bool = False) -> int:
+    """Blank the e-mail and IP hash of questions declined or marked spam more
+    than `days` ago. Returns how many questions held such data."""
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(days=days)
+    stale = (
+        ReaderQuestion.objects.filter(status__in=[Status.DECLINED, Status.SPAM])
+        .filter(
+            Q(status_changed_at__lt=cutoff)
+            | Q(status_changed_at__isnull=True, received_at__lt=cutoff)
+        )
+        .exclude(email="", ip_hash="")
+    )
+    if dry_run:
+        return stale.count()
+    return stale.update(email="", ip_hash="", notify=False)
