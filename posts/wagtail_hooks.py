@@ -1,2 +1,4 @@
 """Admin registration for posts. Each job keeps its hooks in its own module;
 this file only imports them so that Wagtail finds them."""
+
+from . import editorial_hooks  # noqa: F401

@@ -1,0 +1,227 @@
+"""Dashboard panels for the editorial team.
+
+Wagtail's own dashboard already lists "Awaiting your review" (the posts at a
+workflow step the user approves) and "Your pages and snippets in a workflow";
+the readers app adds pending comments and new reader questions. These panels
+add what only this blog needs: the posts scheduled to go live or expire, and
+the posts whose comments close within a week.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Q
+from django.template import engines
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from wagtail import hooks
+from wagtail.admin.ui.components import Component
+from wagtail.models import Revision
+from wagtail.permission_policies.pages import PagePermissionPolicy
+
+from posts.models import PostPage
+from readers import closure
+
+CLOSING_WINDOW = datetime.timedelta(days=7)
+PANEL_LIMIT = 20
+
+PANEL_TEMPLATE = """{% load wagtailadmin_tags %}
+{% panel id=panel_id heading=heading classname="w-panel--dashboard" %}
+  {% if rows %}
+    <table class="listing listing--dashboard">
+      <thead>
+        <tr><th class="title">Post</th><th>{{ when_heading }}</th><th></th></tr>
+      </thead>
+      <tbody>
+        {% for row in rows %}
+          <tr>
+            <td class="title">
+              <div class="title-wrapper">
+                <a href="{{ row.url }}">{{ row.title }}</a>
+              </div>
+            </td>
+            <td>
+              <time datetime="{{ row.when|date:'c' }}">
+                {{ row.when|date:"D j M Y, H:i" }}
+              </time>
+            </td>
+            <td>{{ row.note }}</td>
+          </tr>
+        {% endfor %}
+      </tbody>
+    </table>
+  {% else %}
+    <p>{{ empty_text }}</p>
+  {% endif %}
+{% endpanel %}
+"""
+
+
+@dataclass
+class Row:
+    title: str
+    url: str
+    when: datetime.datetime
+    note: str = ""
+
+
+class ListPanel(Component):
+    """A dashboard panel listing posts with a date each."""
+
+    panel_id = ""
+    heading = ""
+    when_heading = "When"
+    empty_text = ""
+
+    def __init__(self, user, now=None):
+        self.user = user
+        self.now = now or timezone.now()
+
+    @cached_property
+    def template(self):
+        return engines["django"].from_string(PANEL_TEMPLATE)
+
+    def rows(self) -> list[Row]:
+        raise NotImplementedError
+
+    def render_html(self, parent_context=None):
+        context = {
+            "panel_id": self.panel_id,
+            "heading": self.heading,
+            "when_heading": self.when_heading,
+            "empty_text": self.empty_text,
+            "rows": [
+                Row(r.title, r.url, timezone.localtime(r.when), r.note)
+                for r in self.rows()
+            ],
+        }
+        request = (parent_context or {}).get("request")
+        return self.template.render(context, request)
+
+
+def publishable_posts(user):
+    """The posts (any state) that `user` may publish."""
+    pages = PagePermissionPolicy().instances_user_has_permission_for(user, "publish")
+    return PostPage.objects.filter(pk__in=pages.values("pk"))
+
+
+def can_publish_posts(user) -> bool:
+    return PagePermissionPolicy().user_has_permission(user, "publish")
+
+
+def edit_link(page) -> str:
+    return reverse("wagtailadmin_pages:edit", args=(page.pk,))
+
+
+def scheduled_posts(user, now=None):
+    """Posts waiting to go live and live posts due to expire, soonest first."""
+    now = now or timezone.now()
+    posts = publishable_posts(user)
+    rows = []
+    revisions = (
+        Revision.objects.page_revisions()
+        .filter(approved_go_live_at__isnull=False)
+        .order_by("approved_go_live_at")
+    )
+    by_pk = {
+        str(page.pk): page
+        for page in posts.filter(
+            pk__in=[int(r.object_id) for r in revisions[: PANEL_LIMIT * 2]]
+        )
+    }
+    for revision in revisions[: PANEL_LIMIT * 2]:
+        page = by_pk.get(revision.object_id)
+        if page is not None:
+            rows.append(
+                Row(
+                    page.get_admin_display_title(),
+                    edit_link(page),
+                    revision.approved_go_live_at,
+                    "goes live",
+                )
+            )
+    for page in posts.filter(live=True, expire_at__gt=now).order_by("expire_at")[
+        :PANEL_LIMIT
+    ]:
+        rows.append(
+            Row(
+                page.get_admin_display_title(),
+                edit_link(page),
+                page.expire_at,
+                "expires",
+            )
+        )
+    return sorted(rows, key=lambda row: row.when)[:PANEL_LIMIT]
+
+
+def posts_closing_soon(now=None, window=CLOSING_WINDOW):
+    """Live posts whose comments close between now and now + window.
+
+    The database narrows the candidates generously; readers.closure decides.
+    """
+    now = now or timezone.now()
+    settings = closure.settings_for(None)
+    candidates = PostPage.objects.live().filter(
+        comments_closed_at__isnull=True,
+        comment_policy__in=[closure.AUTO, closure.OPEN],
+    )
+    explicit = candidates.filter(
+        comments_close_at__gte=now, comments_close_at__lt=now + window
+    )
+    by_rule = PostPage.objects.none()
+    days = settings.close_after_days
+    if days is not None:
+        age = datetime.timedelta(days=days)
+        # Closing time = start + age, start <= now: recent enough posts only.
+        cutoff = now - age - datetime.timedelta(days=1)
+        by_rule = candidates.filter(
+            Q(first_published_at__gte=cutoff)
+            | Q(first_published_at__isnull=True, date__gte=cutoff),
+            comment_policy=closure.AUTO,
+            comments_close_at__isnull=True,
+        )
+    found = []
+    for post in (explicit | by_rule).distinct():
+        closes = closure.closes_at(post, now=now, settings=settings)
+        if closes is not None and now <= closes < now + window:
+            found.append((closes, post))
+    found.sort(key=lambda item: item[0])
+    return found[:PANEL_LIMIT]
+
+
+class ScheduledPostsPanel(ListPanel):
+    name = "scheduled_posts"
+    order = 225
+    panel_id = "scheduled-posts"
+    heading = "Scheduled posts"
+    when_heading = "At"
+    empty_text = "No post is scheduled to go live or expire."
+
+    def rows(self):
+        return scheduled_posts(self.user, self.now)
+
+
+class CommentsClosingPanel(ListPanel):
+    name = "comments_closing_soon"
+    order = 230
+    panel_id = "comments-closing"
+    heading = "Comments closing in the next 7 days"
+    when_heading = "Comments close"
+    empty_text = "No post's comments close in the next 7 days."
+
+    def rows(self):
+        return [
+            Row(post.get_admin_display_title(), edit_link(post), closes)
+            for closes, post in posts_closing_soon(self.now)
+        ]
+
+
+@hooks.register("construct_homepage_panels")
+def add_editorial_panels(request, panels):
+    user = request.user
+    publisher = can_publish_posts(user)
+    if publisher:
+        panels.append(ScheduledPostsPanel(user))
+    if publisher or user.has_perm("readers.change_comment"):
+        panels.append(CommentsClosingPanel(user))
