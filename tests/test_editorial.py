@@ -15,7 +15,14 @@ from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfiel
 
 from posts import editorial
 from posts.models import PostIndexPage, PostPage, Publication
-from tests.factories import PostPageFactory, UserFactory, build_site, publish
+from readers.models import Comment
+from tests.factories import (
+    CommentFactory,
+    PostPageFactory,
+    UserFactory,
+    build_site,
+    publish,
+)
 
 # Helpers shared by the other tests/test_editorial_*.py modules.
 
@@ -200,6 +207,21 @@ class AuthorTests(EditorialTestCase):
         response = self.client.get(edit_url(other))
         assert response.status_code in (302, 403)
 
+    def test_author_sees_no_comment_moderation(self):
+        html = self.client.get("/admin/").content.decode()
+        assert "/admin/readers/comment/" not in html
+        assert "/admin/readers/readerquestion/" not in html
+        response = self.client.get("/admin/readers/comment/")
+        assert response.status_code in (302, 403)
+        post = publish(PostPageFactory(parent=self.blog))
+        comment = CommentFactory(page=post, status=Comment.Status.PENDING)
+        self.client.post(
+            "/admin/readers/comment/bulk/",
+            {"action": "approve", "comment": [comment.pk]},
+        )
+        comment.refresh_from_db()
+        assert comment.status == Comment.Status.PENDING
+
     def test_author_cannot_reach_site_settings_or_publications(self):
         for url in (
             "/admin/settings/home/sitesettings/",
@@ -365,8 +387,28 @@ class ModeratorTests(EditorialTestCase):
         response = self.client.get(add_url(self.blog))
         assert response.status_code in (302, 403)
 
-    def test_moderator_reaches_the_admin(self):
-        assert self.client.get("/admin/").status_code == 200
+    def test_moderator_reaches_the_readers_screens_and_moderates(self):
+        html = self.client.get("/admin/").content.decode()
+        assert "/admin/readers/comment/" in html
+        assert self.client.get("/admin/readers/comment/").status_code == 200
+        assert self.client.get("/admin/readers/readerquestion/").status_code == 200
+        post = publish(PostPageFactory(parent=self.blog))
+        comment = CommentFactory(page=post, status=Comment.Status.PENDING)
+        response = self.client.post(
+            "/admin/readers/comment/bulk/",
+            {"action": "approve", "comment": [comment.pk]},
+        )
+        assert response.status_code == 302
+        comment.refresh_from_db()
+        assert comment.status == Comment.Status.APPROVED
+        assert comment.approved_by == self.moderator
+
+    def test_moderator_cannot_change_settings_or_publications(self):
+        for url in (
+            "/admin/settings/home/sitesettings/",
+            "/admin/snippets/posts/publication/add/",
+        ):
+            assert self.client.get(url).status_code in (302, 403), url
 
 
 def test_admin_add_form_fields_match_the_post_model(db):
