@@ -232,5 +232,7 @@ def test_question_text_is_escaped_in_the_draft(client, editor, blog):
 
 def test_listing_offers_the_answer_button(client, editor, questions):
     html = listing(client)
+    assert 'id="question-actions"' in html
+    assert 'name="selected" value="{}"'.format(questions["age"].pk) in html
     assert "Answer in a post" in html
     assert f'value="{questions["kimchi"].pk}"' in html
