@@ -153,7 +153,7 @@ class CommentAdmin(ModelAdmin):
     def get_admin_urls_for_registration(self):
         return super().get_admin_urls_for_registration() + (
             re_path(
-                self.url_helper.get_action_url_pattern("bulk"),
+                rf"^{self.opts.app_label}/{self.opts.model_name}/bulk/$",
                 require_POST(self.bulk_view),
                 name=self.bulk_url_name,
             ),

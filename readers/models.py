@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
@@ -76,6 +76,10 @@ class Comment(models.Model):
             self.approved_at = now
             fields += ["approved_by", "approved_at"]
         self.save(update_fields=fields)
+        # What readers see of the post changed: drop it from every cache.
+        from readers.cache import purge_post
+
+        transaction.on_commit(lambda: purge_post(self.page))
 
     def approve(self, by=None) -> None:
         self._moderate(self.Status.APPROVED, by)
