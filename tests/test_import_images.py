@@ -12,7 +12,7 @@ import shutil
 import pytest
 from wagtail.images import get_image_model
 
-from posts.blogger.library import BloggerImages
+from posts.blogger.library import BloggerImages, LibraryImages
 from posts.models import ImportedImage
 from tests.imageserver import FIXTURES, FakeNetwork, ImageServer
 
@@ -54,8 +54,8 @@ def localise(*values, post_title="A post", **options):
     with BloggerImages(**options) as images:
         for value in values:
             images.want(value["remote_url"], value["link_url"])
-        out = [images.localise_figure(v, post_title=post_title) for v in values]
-        return out, images.report()
+        out = [images.localise_figure(v, post_title=post_title)[0] for v in values]
+        return out, images.summary()
 
 
 @pytest.mark.django_db
@@ -183,6 +183,52 @@ def test_tracking_pixel_is_skipped(network, server):
     assert out == value
     assert report["skipped"][0]["reason"] == "1x1 tracking pixel"
     assert report["failed"] == [] and Image.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_tracking_pixel_is_dropped_from_the_body_and_never_fetched_again(
+    network, server
+):
+    blocks = [
+        ("paragraph", "<p>Hello</p>"),
+        ("image", figure(f"http://127.0.0.1:{server.port}/pixel.gif")),
+    ]
+    with LibraryImages() as images:
+        assert images.localise_blocks(blocks) == [("paragraph", "<p>Hello</p>")]
+    requests = len(server.requests)
+    with LibraryImages() as images:
+        assert images.localise_blocks(blocks) == [("paragraph", "<p>Hello</p>")]
+    assert len(server.requests) == requests
+
+
+@pytest.mark.django_db
+def test_prefetch_starts_downloads_before_the_body_is_converted(network, server):
+    html = (
+        f'<div class="separator"><a href="{BP}/s1600/harbour.jpg">'
+        f'<img border="0" src="{BP}/s320/harbour.jpg" /></a></div>'
+        f"<p>Text</p><img src='{BP}/s200/lantern.png'>"
+    )
+
+    class Entry:
+        source_id = "post-1"
+        content = html
+
+    with LibraryImages() as images:
+        assert images.prefetch(Entry) == 2
+        assert images.needs_update(Entry)
+        images.fetcher.close(wait=True)  # the downloads finish on their own
+        assert len(server.requests) == 2
+        blocks = [
+            {"type": "image", "value": figure(f"{BP}/s1600/harbour.jpg", alt="H")},
+            {"type": "image", "value": figure(f"{BP}/s200/lantern.png", alt="L")},
+        ]
+        out = images.localise_blocks(blocks, post_title="P")
+    assert all(b["value"]["image"] for b in out)
+    assert len(server.requests) == 2
+
+    with LibraryImages() as images:
+        assert images.prefetch(Entry) == 0
+        assert not images.needs_update(Entry)
 
 
 @pytest.mark.django_db

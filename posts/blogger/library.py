@@ -1,19 +1,30 @@
 """Blogger images into Wagtail's image library: the importer's side of the seam.
 
-The import calls three things, in this order:
+`LibraryImages` is the converter's image source (see `posts.blogger.images`)
+when an import brings pictures home. The import uses it in four steps:
 
-1. `want(src, link_url)` as soon as it meets an `<img>` while parsing: the
-   fetch starts in the background (nothing happens for a picture already in
-   the library), so downloads overlap with the rest of the import.
-2. `localise_figure(value, post_title=...)` just before it writes a body: it
-   waits for that picture, stores it as a Wagtail image the first time, and
-   turns a FigureBlock value that points at Blogger (`remote_url`) into one
-   that points at the library image (`image`, `remote_url` cleared). When the
-   picture could not be had, the value stays remote and the report says why.
-3. `report()` at the end, and `close()` (or use it as a context manager).
+1. `prefetch(entry)` as soon as a post is read: every picture of its body
+   that the library lacks starts downloading in the background, so downloads
+   overlap with parsing and the rest of the import.
+2. The converter calls `block_value(src, link, img)` for each `<img>`, which
+   gives the usual remote FigureBlock value (and starts its fetch if
+   `prefetch` missed it).
+3. `localise_blocks(blocks, post_title=...)` just before a body is written:
+   it waits for those pictures, stores each as a Wagtail image the first
+   time, and points the FigureBlocks at the library image (`remote_url`
+   cleared). A picture that could not be had stays remote and is reported;
+   a 1x1 tracking pixel is dropped from the body.
+4. `finish(report)` at the end: counts, failures with reasons, and the
+   thread pool closed.
 
-Everything that touches the database runs in the caller's thread; the
-thread pool only downloads and checks bytes.
+`needs_update(entry)` tells the import that a post it would leave alone
+still has pictures outside the library (a failure last time, or an import
+without downloads), so a re-run retries exactly those.
+
+Everything that touches the database runs in the caller's thread; the pool
+only downloads and checks bytes. What is stored is remembered in
+`posts.ImportedImage` under the picture's normalised Blogger URL, so a second
+import fetches and stores nothing.
 """
 
 from __future__ import annotations
@@ -22,6 +33,7 @@ import io
 import re
 import time
 from dataclasses import dataclass
+from html import unescape
 from pathlib import Path
 
 from django.core.files.images import ImageFile
@@ -54,7 +66,7 @@ def _first(*values: str) -> str:
 
 
 class BloggerImages:
-    """Brings a post's pictures into the image library, once each."""
+    """Brings pictures into the image library, each once."""
 
     def __init__(
         self,
@@ -72,14 +84,18 @@ class BloggerImages:
         )
         self.collection_name = collection_name
         self._collection = None
-        self._known: dict[str, int] = dict(
-            ImportedImage.objects.values_list("source_url", "image_id")
-        )
+        # key -> image id, or the reason the picture is never kept.
+        self._known: dict[str, int | str] = {
+            key: image_id or reason or "skipped"
+            for key, image_id, reason in ImportedImage.objects.values_list(
+                "source_url", "image_id", "skipped_reason"
+            )
+        }
         self._images: dict[int, object] = {}
         self._done: dict[str, Resolved] = {}
         self._failed: dict[str, dict] = {}
         self._skipped: dict[str, dict] = {}
-        self._futures = {}
+        self._futures: dict = {}
         self.counts = {
             "in_library": 0,
             "downloaded": 0,
@@ -98,7 +114,7 @@ class BloggerImages:
     def close(self) -> None:
         self.fetcher.close(wait=True)
 
-    # 1. While parsing --------------------------------------------------
+    # Starting ------------------------------------------------------------
 
     def want(self, src: str, link_url: str = "") -> str:
         """Start getting a picture unless the library has it; returns its key."""
@@ -106,13 +122,17 @@ class BloggerImages:
         if not candidates:
             return ""
         key = source_key(candidates[-1])
-        if key in self._known or key in self._futures or self.dry_run:
-            self._futures.setdefault(key, None)
-            return key
-        self._futures[key] = self.fetcher.submit(src, link_url)
+        if key not in self._futures:
+            if key in self._known or self.dry_run:
+                self._futures[key] = None
+            else:
+                self._futures[key] = self.fetcher.submit(src, link_url)
         return key
 
-    # 2. Before writing a body ---------------------------------------------
+    def is_known(self, key: str) -> bool:
+        return key in self._known
+
+    # Resolving ---------------------------------------------------------------
 
     def resolve(
         self,
@@ -124,13 +144,17 @@ class BloggerImages:
         caption: str = "",
         post_title: str = "",
     ) -> Resolved:
+        """Wait for one picture and store it; the library image or a reason."""
         key = self.want(src, link_url)
         if not key:
             return Resolved(None, "failed", "no URL")
         if key in self._done:
             return self._done[key]
-        if key in self._known:
-            image = self._image(self._known[key])
+        known = self._known.get(key)
+        if isinstance(known, str):
+            return self._remember(key, Resolved(None, "skipped", known))
+        if known is not None:
+            image = self._image(known)
             if image is not None:
                 self.counts["in_library"] += 1
                 return self._remember(key, Resolved(image, "library"))
@@ -142,6 +166,8 @@ class BloggerImages:
         self.wait_seconds += time.monotonic() - started
         if result.skipped:
             self._skipped[key] = {"url": src, "reason": result.reason}
+            self._record(key, None, result.url, skipped_reason=result.reason)
+            self._known[key] = result.reason
             return self._remember(key, Resolved(None, "skipped", result.reason))
         if not result.ok:
             self._failed[key] = {
@@ -155,39 +181,44 @@ class BloggerImages:
         )
         return self._remember(key, Resolved(image, "stored"))
 
-    def localise_figure(self, value: dict, *, post_title: str = "") -> dict:
+    def localise_figure(
+        self, value: dict, *, post_title: str = "", origin: tuple = ()
+    ) -> tuple[dict, Resolved | None]:
         """A FigureBlock value pointing at the library image when there is one.
 
-        Reads `remote_url`, `link_url`, `alt_text` and `caption`; a value that
-        already has an image, or no remote URL, comes back unchanged.
+        Reads `remote_url`, `link_url`, `alt_text` and `caption`; a value
+        that already has an image, or no remote URL, comes back unchanged.
+        `origin` is the `(src, link, title)` the converter saw, when known.
         """
-        src = value.get("remote_url") or ""
-        if value.get("image") or not src:
-            return value
+        remote = value.get("remote_url") or ""
+        if value.get("image") or not remote:
+            return value, None
+        src, link, title = origin or (remote, "", "")
         resolved = self.resolve(
             src,
-            value.get("link_url") or "",
+            link or value.get("link_url") or "",
             alt=value.get("alt_text") or "",
+            title=title,
             caption=value.get("caption") or "",
             post_title=post_title,
         )
         if resolved.image is None:
-            return value
+            return value, resolved
         value = dict(value)
         value["image"] = resolved.image.pk
         value["remote_url"] = ""
         if not value.get("alt_text"):
             value["alt_text"] = resolved.image.description
-        # A link to the picture's own full-size copy on Blogger is dropped:
-        # the library image is the full-size copy now.
-        link = value.get("link_url") or ""
-        if link and source_key(link) == source_key(src):
+        # A link to the picture's own full-size copy on Blogger goes: the
+        # library image is the full-size copy now.
+        linked = value.get("link_url") or ""
+        if linked and source_key(linked) in (source_key(remote), source_key(src)):
             value["link_url"] = ""
-        return value
+        return value, resolved
 
-    # 3. At the end ------------------------------------------------------------
+    # The end -----------------------------------------------------------------
 
-    def report(self) -> dict:
+    def summary(self) -> dict:
         return {
             **self.counts,
             "requests": self.fetcher.requests,
@@ -196,7 +227,7 @@ class BloggerImages:
             "failed": list(self._failed.values()),
         }
 
-    # Internals ----------------------------------------------------------------
+    # Internals ---------------------------------------------------------------
 
     def _remember(self, key: str, resolved: Resolved) -> Resolved:
         self._done[key] = resolved
@@ -238,36 +269,59 @@ class BloggerImages:
                 file_hash=checked.sha1,
             )
             image.save()
-            self.counts[
-                "from_folder" if result.origin == "folder" else "downloaded"
-            ] += 1
-        if len(result.key) > ImportedImage._meta.get_field("source_url").max_length:
-            self._known[result.key] = image.pk
-            return image  # too long to remember: this run still reuses it
-        try:
-            with transaction.atomic():
-                ImportedImage.objects.create(
-                    source_url=result.key, image=image, fetched_url=result.url[:2000]
-                )
-        except IntegrityError:
-            pass  # another import recorded it meanwhile: same picture
+            origin = "from_folder" if result.origin == "folder" else "downloaded"
+            self.counts[origin] += 1
+        self._record(result.key, image, result.url)
         self._known[result.key] = image.pk
         self._images[image.pk] = image
         return image
 
+    def _record(self, key, image, url, skipped_reason=""):
+        """Remember the picture for the next import (a key too long is not)."""
+        if len(key) > ImportedImage._meta.get_field("source_url").max_length:
+            return
+        try:
+            with transaction.atomic():
+                ImportedImage.objects.create(
+                    source_url=key,
+                    image=image,
+                    fetched_url=(url or "")[:2000],
+                    skipped_reason=skipped_reason[:255],
+                )
+        except IntegrityError:
+            pass  # another import recorded it meanwhile: the same picture
+
 
 class LibraryImages(BloggerImages):
-    """The converter's image source when pictures go into the image library.
-
-    `block_value()` is the converter's seam (see `posts.blogger.images`): it
-    gives the same remote FigureBlock value as `RemoteImages` and starts the
-    fetch at once. `localise_blocks()` then swaps the remote values of a
-    converted body for library images, just before the body is written.
-    """
+    """The converter's image source when pictures go into the image library."""
 
     def __init__(self, **options):
         super().__init__(**options)
         self._origins: dict[str, tuple[str, str, str]] = {}
+        self._entries_missing: set[str] = set()
+
+    # 1. While reading the export -----------------------------------------
+
+    def prefetch(self, entry) -> int:
+        """Start fetching the pictures of an entry's body; how many are new."""
+        missing = self.prefetch_html(getattr(entry, "content", "") or "")
+        if missing:
+            self._entries_missing.add(entry.source_id)
+        return missing
+
+    def prefetch_html(self, html_text: str) -> int:
+        missing = 0
+        for src, link in images_in(html_text):
+            key = self.want(src, link)
+            if key and not self.is_known(key):
+                missing += 1
+        return missing
+
+    def needs_update(self, entry) -> bool:
+        """Has this entry pictures outside the library (so worth redoing)?"""
+        return entry.source_id in self._entries_missing
+
+    # 2. The converter's seam ---------------------------------------------
 
     def block_value(self, src: str, link: str, img) -> dict:
         from .images import RemoteImages
@@ -280,71 +334,74 @@ class LibraryImages(BloggerImages):
             self.want(*self._origins[remote][:2])
         return value
 
-    def prefetch_html(self, html_text: str) -> int:
-        """Start fetching every picture of a body before it is converted."""
-        count = 0
-        for src, link in _images_in(html_text or ""):
-            if self.want(src, link):
-                count += 1
-        return count
-
-    def localise_figure(self, value: dict, *, post_title: str = "") -> dict:
-        remote = value.get("remote_url") or ""
-        src, link, title = self._origins.get(remote, (remote, "", ""))
-        if value.get("image") or not remote:
-            return value
-        resolved = self.resolve(
-            src,
-            link or value.get("link_url") or "",
-            alt=value.get("alt_text") or "",
-            title=title,
-            caption=value.get("caption") or "",
-            post_title=post_title,
-        )
-        if resolved.image is None:
-            return value
-        value = dict(value)
-        value["image"] = resolved.image.pk
-        value["remote_url"] = ""
-        if not value.get("alt_text"):
-            value["alt_text"] = resolved.image.description
-        linked = value.get("link_url") or ""
-        if linked and source_key(linked) in (source_key(remote), source_key(src)):
-            value["link_url"] = ""
-        return value
+    # 3. Before a body is written -----------------------------------------
 
     def localise_blocks(self, blocks, *, post_title: str = ""):
         """A converted body with its figures pointing at library images.
 
-        Takes `[(type, value)]` pairs or `[{"type", "value"}]` stream data
-        and returns the same shape. Also returns nothing new for a body
-        without remote images.
+        Takes `[(type, value)]` pairs or `[{"type", "value"}]` stream data and
+        returns the same shape; a tracking pixel's block is left out.
         """
         out = []
         for item in blocks:
             pair = isinstance(item, tuple)
             kind, value = item if pair else (item["type"], item["value"])
             if kind == "image" and isinstance(value, dict):
-                value = self.localise_figure(value, post_title=post_title)
+                origin = self._origins.get(value.get("remote_url") or "", ())
+                value, resolved = self.localise_figure(
+                    value, post_title=post_title, origin=origin
+                )
+                if resolved is not None and resolved.status == "skipped":
+                    continue
             out.append((kind, value) if pair else {**item, "value": value})
         return out
+
+    # 4. At the end ----------------------------------------------------------
+
+    def finish(self, report=None) -> dict:
+        """Close the pool; add counts and failures to the import's report."""
+        self.close()
+        summary = self.summary()
+        if report is not None:
+            stored = summary["downloaded"] + summary["from_folder"]
+            if self.dry_run:
+                stored = sum(1 for r in self._done.values() if r.status == "dry-run")
+            report.count("images", "created", stored)
+            report.count(
+                "images",
+                "unchanged",
+                summary["in_library"] + summary["same_file_in_library"],
+            )
+            for failure in summary["failed"]:
+                report.skip("images", f"image left remote: {failure['reason']}")
+                report.warn(
+                    f"image left remote: {failure['url']} ({failure['reason']})"
+                    + (f" in “{failure['post']}”" if failure["post"] else "")
+                )
+            for skip in summary["skipped"]:
+                report.skip("images", f"image dropped: {skip['reason']}")
+        return summary
 
 
 _IMG = re.compile(r"<img\b[^>]*?\bsrc\s*=\s*([\"'])(.*?)\1", re.I | re.S)
 _A_IMG = re.compile(
-    r"<a\b[^>]*?\bhref\s*=\s*([\"'])(.*?)\1[^>]*>\s*(?:<[^a>][^>]*>\s*)*"
+    r"<a\b[^>]*?\bhref\s*=\s*([\"'])(.*?)\1[^>]*>\s*(?:<(?!/?a\b)[^>]*>\s*)*"
     r"<img\b[^>]*?\bsrc\s*=\s*([\"'])(.*?)\3",
     re.I | re.S,
 )
 
 
-def _images_in(html_text: str):
-    """(src, link) pairs of a body's pictures, found quickly (no parse)."""
-    from html import unescape
+def images_in(html_text: str):
+    """(src, link) pairs of a body's pictures, found quickly, without a parse.
 
+    Only a head start: the converter's own parse has the final word.
+    """
+    html_text = html_text or ""
+    if "<img" not in html_text.lower():
+        return
     linked = {
         unescape(m.group(4)): unescape(m.group(2)) for m in _A_IMG.finditer(html_text)
     }
     for match in _IMG.finditer(html_text):
-        src = unescape(match.group(2))
+        src = unescape(match.group(2)).strip()
         yield src, linked.get(src, "")

@@ -10,7 +10,9 @@ class ImportedImage(models.Model):
     Keyed by the picture's normalised Blogger URL (the original size, one name
     for Blogger's http/https and numbered hosts), so a re-import links the
     image it stored last time instead of fetching or storing it again.
-    Deleting the image forgets it: the next import fetches it afresh.
+    Deleting the image forgets it: the next import fetches it afresh. A
+    picture that is not worth keeping (a 1x1 tracking pixel) is remembered
+    with no image and the reason, so it is never fetched again either.
     """
 
     source_url = models.CharField(max_length=2000, unique=True)
@@ -18,7 +20,10 @@ class ImportedImage(models.Model):
         get_image_model_string(),
         on_delete=models.CASCADE,
         related_name="blogger_sources",
+        null=True,
+        blank=True,
     )
+    skipped_reason = models.CharField(max_length=255, blank=True)
     fetched_url = models.CharField(
         max_length=2000, blank=True, help_text="Where the file actually came from."
     )
