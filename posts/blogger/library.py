@@ -218,6 +218,10 @@ class BloggerImages:
 
     # The end -----------------------------------------------------------------
 
+    def report(self) -> dict:
+        """What happened to the pictures: counts, then failures with reasons."""
+        return self.summary()
+
     def summary(self) -> dict:
         return {
             **self.counts,
