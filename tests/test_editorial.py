@@ -243,6 +243,9 @@ class TranslationCheckTests(EditorialTestCase):
         to = [address for message in mail.outbox for address in message.to]
         assert self.translator.email in to
         assert self.editor.email not in to
+        # Its link leads to the post in this environment's admin.
+        to_translator = [m for m in mail.outbox if self.translator.email in m.to]
+        assert f"http://testserver{edit_url(post)}" in to_translator[0].body
 
     def test_translator_approves_the_translation_step(self):
         self.client.force_login(self.author)
