@@ -79,7 +79,12 @@ class QuestionEditView(EditView):
     def form_valid(self, form):
         if "status" in form.changed_data:
             form.instance.status_changed_at = timezone.now()
-        return super().form_valid(form)
+        response = super().form_valid(form)
+        page = form.instance.answer_page
+        if "answer_page" in form.changed_data and page is not None and page.live:
+            # Linked to a post that is already out: it counts as published now.
+            question_actions.answer_published(page)
+        return response
 
 
 class QuestionAdmin(ModelAdmin):

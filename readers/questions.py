@@ -157,6 +157,23 @@ def mark_answered(page) -> list[int]:
     )
 
 
+def answer_published(page) -> list[int]:
+    """Everything that follows the publication of an answering post.
+
+    Marks its questions answered and, once the transaction commits, enqueues
+    one notification per asker still to be told. Returns those question ids.
+    """
+    to_notify = mark_answered(page)
+    if to_notify:
+        from readers.tasks_questions import notify_asker
+
+        for question_id in to_notify:
+            transaction.on_commit(
+                lambda question_id=question_id: notify_asker.enqueue(question_id)
+            )
+    return to_notify
+
+
 def claim_notification(question_id: int) -> bool:
     """Record that the asker is being told; False if someone already did."""
     return bool(

@@ -275,3 +275,29 @@ def test_ask_link_leads_from_posts_home_and_navigation(client, home, blog):
 def test_no_ask_link_without_a_live_ask_page(client, blog):
     html = client.get("/").content.decode()
     assert "ask-link" not in html
+
+
+def test_linking_a_question_to_a_published_post_answers_it(
+    client, editor, blog, django_capture_on_commit_callbacks
+):
+    post = publish(PostPageFactory(parent=blog, title="Already out"))
+    question = ReaderQuestionFactory(email=SECRET_EMAIL, notify=True)
+    url = reverse("readers_readerquestion_modeladmin_edit", args=[question.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            url,
+            {
+                "display_name": question.display_name,
+                "email": question.email,
+                "notify": "on",
+                "question": question.question,
+                "status": "shortlisted",
+                "editor_notes": "",
+                "answer_page": post.pk,
+            },
+        )
+    assert response.status_code == 302
+    question.refresh_from_db()
+    assert question.answer_page_id == post.pk
+    assert question.status == Status.ANSWERED
+    assert [m.to for m in mail.outbox] == [[SECRET_EMAIL]]
