@@ -11,6 +11,8 @@ misbehave on purpose:
 - `flaky-NAME`: 503 the first time, NAME afterwards.
 - `go/<path>`: a 302 to the `Location` set in `server.redirects[path]`.
 
+Names in `server.files` are served from memory (the benchmark's pictures).
+
 Every request is recorded in `server.requests` as (host header, path).
 """
 
@@ -58,6 +60,8 @@ class _Handler(BaseHTTPRequestHandler):
         if name.startswith("nolength-"):
             name, length = name.removeprefix("nolength-"), False
         size = segments[-2] if len(segments) >= 2 else ""
+        if name in server.files:
+            return self._send(200, server.files[name], "image/jpeg", length=length)
         file = server.root / name
         if size.startswith("s320") and (server.root / f"thumb-{name}").exists():
             file = server.root / f"thumb-{name}"
@@ -95,6 +99,7 @@ class ImageServer(ThreadingHTTPServer):
         self.redirects: dict[str, str] = {}
         self.flaked: set[str] = set()
         self.slow_seconds = 3.0
+        self.files: dict[str, bytes] = {}  # name -> bytes served from memory
         self.lock = threading.Lock()
         self._thread = threading.Thread(
             target=self.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
