@@ -17,10 +17,10 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from wagtail import hooks
 from wagtail.admin.ui.components import Component
-from wagtail.models import Revision
+from wagtail.models import Revision, WorkflowState
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
-from posts.models import PostPage
+from posts.models import PostPage, TranslationCheckTask
 from readers import closure
 
 CLOSING_WINDOW = datetime.timedelta(days=7)
@@ -215,6 +215,13 @@ class CommentsClosingPanel(ListPanel):
             Row(post.get_admin_display_title(), edit_link(post), closes)
             for closes, post in posts_closing_soon(self.now)
         ]
+
+
+@hooks.register("after_edit_page")
+def send_new_translations_to_the_check(request, page):
+    """A translation added after its check was skipped still gets checked."""
+    state = WorkflowState.objects.for_instance(page).active().first()
+    TranslationCheckTask.recheck(state, user=request.user)
 
 
 @hooks.register("construct_homepage_panels")

@@ -297,6 +297,29 @@ class TranslationCheckTests(EditorialTestCase):
         assert self.translator.email not in to
         assert self.editor.email in to
 
+    def test_translation_added_after_a_skipped_check_goes_to_translators(self):
+        self.client.force_login(self.author)
+        post = submit_new_post(self.client, self.blog, "Plain", "plain")
+        self.client.force_login(self.editor)
+        self.client.post(
+            edit_url(post),
+            with_workflow_action(post_form("Plain", "plain"), "reject", "Quote it"),
+        )
+        self.client.force_login(self.author)
+        self.client.post(
+            edit_url(post),
+            {**post_form("Plain", "plain", translation=True), "action-submit": "on"},
+        )
+        assert current_task_name(post) == "Translation check"
+        self.client.force_login(self.translator)
+        self.client.post(
+            edit_url(post),
+            with_workflow_action(
+                post_form("Plain", "plain", translation=True), "approve"
+            ),
+        )
+        assert current_task_name(post) == "Editor approval"
+
 
 class EditorTests(EditorialTestCase):
     def submitted_post(self):

@@ -4,6 +4,9 @@ from django.utils import timezone
 from wagtail.models import AbstractGroupApprovalTask, TaskState
 
 SKIPPED_COMMENT = "No translation in this post: the translation check was skipped."
+RECHECK_COMMENT = (
+    "A translation was added: the post goes back to the translation check."
+)
 
 
 def needs_translation_check(obj) -> bool:
@@ -39,6 +42,37 @@ class TranslationCheckTask(AbstractGroupApprovalTask):
         task_state.comment = SKIPPED_COMMENT
         task_state.save()
         return task_state
+
+    @classmethod
+    def recheck(cls, workflow_state, user=None) -> bool:
+        """Send a post back to the translation check when a translation was
+        added after the check was skipped (e.g. while changes were requested).
+
+        Returns whether the post went back to the check.
+        """
+        if (
+            workflow_state is None
+            or workflow_state.status != workflow_state.STATUS_IN_PROGRESS
+        ):
+            return False
+        skipped = workflow_state.task_states.filter(
+            status=TaskState.STATUS_SKIPPED, task__in=cls.objects.all()
+        )
+        if not skipped.exists():
+            return False
+        if not needs_translation_check(
+            workflow_state.content_object.get_latest_revision_as_object()
+        ):
+            return False
+        # The skipped step no longer counts as passed: the workflow's next task
+        # is the translation check again.
+        skipped.update(status=TaskState.STATUS_CANCELLED)
+        current = workflow_state.current_task_state
+        if current is not None and current.status == TaskState.STATUS_IN_PROGRESS:
+            current.cancel(user=user, comment=RECHECK_COMMENT)
+        else:
+            workflow_state.update(user=user)
+        return True
 
     def get_actions(self, obj, user):
         if user.is_superuser or self._user_in_groups(user):
