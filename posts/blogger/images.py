@@ -1,5 +1,10 @@
 """Where an imported post's images come from: the seam for image handling.
 
+The importer calls, on the source that :func:`image_source_for` returns:
+``prefetch_html(html)`` before converting a body and
+``localise_blocks(blocks, post_title=...)`` after (both optional), then
+``close()`` and ``report()`` at the end (optional too).
+
 The converter calls ``block_value(src, link, img)`` for every image it meets
 and puts what comes back into a ``FigureBlock``. :class:`RemoteImages` keeps
 the picture on Blogger's servers (``remote_url``), preferring the linked

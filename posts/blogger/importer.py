@@ -28,6 +28,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote
 
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
@@ -54,6 +55,10 @@ from .parse import Entry, FeedInfo, iter_entries
 
 DEFAULT_QUESTION_OPENING = "Dear Korean,"
 MAX_WARNINGS = 200
+_ORDER = (
+    "posts", "question posts", "drafts", "pages", "comments", "replies", "labels",
+    "publications", "redirects", "settings", "template",
+)  # fmt: skip
 POST_BATCH = 500
 COMMENT_BATCH = 2000
 BUFFER_LIMIT = 5000
@@ -94,6 +99,7 @@ class Report:
     warnings: list = field(default_factory=list)
     warnings_total: int = 0
     seconds: float = 0.0
+    images: dict = field(default_factory=dict)
 
     def count(self, kind: str, outcome: str, n: int = 1) -> None:
         bucket = self.counts.setdefault(
@@ -122,6 +128,7 @@ class Report:
             "skipped": dict(self.skipped),
             "warnings": self.warnings,
             "warnings_total": self.warnings_total,
+            "images": self.images,
             "seconds": round(self.seconds, 2),
         }
 
@@ -130,9 +137,12 @@ class Report:
             f"Blogger import ({self.format or 'unknown format'})"
             + (": DRY RUN, nothing was written" if self.dry_run else "")
         ]
-        for kind, c in self.counts.items():
+        order = [k for k in _ORDER if k in self.counts]
+        order += [k for k in self.counts if k not in order]
+        for kind in order:
+            c = self.counts[kind]
             out.append(
-                f"  {kind:<12} created {c['created']:>6}  updated {c['updated']:>6}"
+                f"  {kind:<15} created {c['created']:>6}  updated {c['updated']:>6}"
                 f"  unchanged {c['unchanged']:>6}  skipped {c['skipped']:>6}"
             )
         for reason, n in sorted(self.skipped.items()):
@@ -347,6 +357,12 @@ class BloggerImporter:
         self._rewrite_old_links()
         self._write_redirects()
         self.reply_file.close()
+        close = getattr(self.image_source, "close", None)
+        if close is not None:
+            close()
+        image_report = getattr(self.image_source, "report", None)
+        if image_report is not None:
+            self.report.images = image_report()
 
     def _setup_links(self) -> None:
         hosts = set()
@@ -414,6 +430,9 @@ class BloggerImporter:
                 marker["old"] = True
             return new
 
+        prefetch = getattr(self.image_source, "prefetch_html", None)
+        if prefetch is not None:
+            prefetch(entry.content)
         body = convert_body(
             entry.content,
             question_opening=self.options.question_opening,
@@ -421,6 +440,9 @@ class BloggerImporter:
             image_source=self.image_source,
             publication_for=self._publication,
         )
+        localise = getattr(self.image_source, "localise_blocks", None)
+        if localise is not None:
+            body.blocks = localise(body.blocks, post_title=entry.title)
         return body, marker["old"]
 
     def _publication(self, name: str) -> int:
@@ -824,7 +846,9 @@ class BloggerImporter:
             slug = self.tags.get(name.lower(), (None, slugify(name)))[1]
             if not slug:
                 continue
-            path = Redirect.normalise_path(f"/search/label/{name}")
+            # Browsers send the label percent-encoded (a space as %20), as
+            # Blogger wrote it; the redirect middleware looks that form up.
+            path = Redirect.normalise_path(f"/search/label/{quote(name, safe='')}")
             wanted[path] = (None, f"{self.blog_url}label/{slug}/")
         for year, month in sorted(self.months):
             path = Redirect.normalise_path(f"/{year}/{month}/")
