@@ -6,6 +6,7 @@ class PostsConfig(AppConfig):
     verbose_name = "Posts"
 
     def ready(self):
-        from . import editorial
+        from . import cache, editorial
 
         editorial.connect_signals()
+        cache.connect_signals()  # page cache versions and frontend purges

@@ -22,7 +22,11 @@ def purge_post(page) -> None:
     """
     from wagtail.contrib.frontend_cache.utils import purge_page_from_cache
 
+    from posts.cache import post_comments_changed
+
     cache.delete_many(cache_keys_for(page))
+    # The page cache: the post's page and the comment feeds are stale from now on.
+    post_comments_changed(page)
     try:
         purge_page_from_cache(page.specific)
     except Exception:  # a purge failure must never lose a moderation action

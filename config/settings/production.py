@@ -72,6 +72,15 @@ MIDDLEWARE.insert(
 )
 CSP_REPORT_ONLY = env_flag("DJANGO_CSP_REPORT_ONLY", False)
 
+# Whole pages for anonymous readers, from the shared cache (posts/cache.py explains
+# the invalidation). Inside CSRF (it sets the cookie for the token put in a cached
+# page), outside everything a cached page does not need.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.csrf.CsrfViewMiddleware") + 1,
+    "config.middleware.PageCacheMiddleware",
+)
+PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "600"))
+
 # Static files: hashed names, compressed copies, served by WhiteNoise with
 # far-future "immutable" headers (hashed files); unhashed ones for an hour.
 STATIC_ROOT = os.environ.get("DJANGO_STATIC_ROOT", STATIC_ROOT)

@@ -1,0 +1,382 @@
+"""The page cache: anonymous readers get stored pages, and every change a reader
+must see reaches the very next anonymous request (real locmem cache, the
+production middleware, the test client as a reader)."""
+
+import datetime
+import re
+import time
+
+import pytest
+from django.core.cache import cache
+from django.core.management import call_command
+from django.test import Client
+from django.utils import timezone
+from wagtail.contrib.frontend_cache.backends.base import BaseBackend
+
+from readers import questions as question_actions
+from readers.models import Comment, CommentSettings, ReaderQuestion
+from tests.factories import (
+    CommentFactory,
+    PostPageFactory,
+    ReaderQuestionFactory,
+    UserFactory,
+    publish,
+)
+
+HEADER = "X-Page-Cache"
+
+
+@pytest.fixture
+def page_cache(settings):
+    """The production middleware order with the page cache on."""
+    middleware = list(settings.MIDDLEWARE)
+    middleware.insert(
+        middleware.index("django.middleware.csrf.CsrfViewMiddleware") + 1,
+        "config.middleware.PageCacheMiddleware",
+    )
+    settings.MIDDLEWARE = middleware
+    settings.PAGE_CACHE_SECONDS = 600
+    settings.READERS_COMMENT_LIMITS = {"min_seconds": 0}
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def commit(django_capture_on_commit_callbacks):
+    """Run what the code defers to "after commit", as production does."""
+
+    def run(fn, *args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return fn(*args, **kwargs)
+
+    return run
+
+
+@pytest.fixture
+def post(blog, commit):
+    page = PostPageFactory(
+        parent=blog,
+        title="Why Koreans count age differently",
+        date=timezone.now() - datetime.timedelta(days=2),
+    )
+    page.tags.add("Korean culture")
+    return commit(publish, page)
+
+
+def warm(client, url):
+    """Request twice: the second answer must come from the cache."""
+    first = client.get(url)
+    assert first.status_code == 200, url
+    second = client.get(url)
+    assert second[HEADER] == "hit", url
+    return second
+
+
+def blog_urls(blog, post):
+    date = post.date
+    return [
+        "/",
+        blog.url,
+        f"{blog.url}label/korean-culture/",
+        f"{blog.url}{date:%Y}/",
+        f"{blog.url}{date:%Y/%m}/",
+        f"{blog.url}feed/",
+        f"{blog.url}feed/atom/",
+        "/sitemap.xml",
+    ]
+
+
+def test_second_anonymous_request_is_served_from_cache_without_sql(
+    client, page_cache, post, django_assert_num_queries
+):
+    first = client.get(post.url)
+    assert first[HEADER] == "miss"
+    with django_assert_num_queries(0):
+        second = client.get(post.url)
+    assert second[HEADER] == "hit"
+    assert second.content.count(b"Why Koreans count age differently") == (
+        first.content.count(b"Why Koreans count age differently")
+    )
+
+
+def test_logged_in_editors_never_get_or_fill_the_cache(client, page_cache, post):
+    warm(Client(), post.url)
+    editor = UserFactory(is_superuser=True, is_staff=True)
+    client.force_login(editor)
+    response = client.get(post.url)
+    assert HEADER not in response
+    assert b"wagtail-userbar" in response.content
+    # Nothing the editor saw was stored for readers.
+    anonymous = Client().get(post.url)
+    assert b"wagtail-userbar" not in anonymous.content
+
+
+def test_preview_of_a_draft_is_never_shown_to_readers(client, page_cache, post):
+    warm(Client(), post.url)
+    post.title = "A draft title nobody may see yet"
+    post.save_revision()
+    editor = UserFactory(is_superuser=True, is_staff=True)
+    client.force_login(editor)
+    preview = client.get(f"/admin/pages/{post.pk}/view_draft/")
+    assert preview.status_code == 200
+    assert b"A draft title nobody may see yet" in preview.content
+    assert HEADER not in preview
+    reader = Client().get(post.url)
+    assert reader[HEADER] == "hit"
+    assert b"A draft title nobody may see yet" not in reader.content
+
+
+def test_publishing_a_post_shows_it_on_every_listing(blog, page_cache, post, commit):
+    reader = Client()
+    newer = PostPageFactory(
+        parent=blog, title="Kimchi in winter", date=post.date + datetime.timedelta(1)
+    )
+    newer.tags.add("Korean culture")
+    urls = blog_urls(blog, newer)
+    for url in urls:
+        warm(reader, url)
+    commit(publish, newer)
+    for url in urls:
+        response = reader.get(url)
+        assert response[HEADER] == "miss", url
+        assert b"Kimchi in winter" in response.content or (
+            newer.get_full_url().encode() in response.content
+        ), url
+
+
+def test_unpublishing_a_post_removes_it_everywhere(blog, page_cache, post, commit):
+    reader = Client()
+    urls = blog_urls(blog, post)
+    warm(reader, post.url)
+    for url in ["/", blog.url, "/sitemap.xml", f"{blog.url}feed/"]:
+        warm(reader, url)
+    url = post.url
+    commit(post.unpublish)
+    assert reader.get(url).status_code == 404
+    for listing in ["/", blog.url, "/sitemap.xml", f"{blog.url}feed/"]:
+        response = reader.get(listing)
+        assert b"Why Koreans count age differently" not in response.content, listing
+    # The label and archive pages had only this post: they are gone too.
+    for listing in urls[2:5]:
+        assert reader.get(listing).status_code == 404, listing
+
+
+def test_approving_a_comment_shows_it_on_the_next_request(page_cache, post, commit):
+    reader = Client()
+    comment = CommentFactory(
+        page=post, body="Hanbok looks great.", status=Comment.Status.PENDING
+    )
+    assert b"Hanbok looks great." not in warm(reader, post.url).content
+    commit(comment.approve)
+    response = reader.get(post.url)
+    assert response[HEADER] == "miss"
+    assert b"Hanbok looks great." in response.content
+
+
+def test_removing_a_comment_hides_it_on_the_next_request(page_cache, post, commit):
+    reader = Client()
+    CommentFactory(page=post, body="A first, kind comment.")
+    comment = CommentFactory(page=post, body="Rude words here.")
+    assert b"Rude words here." in warm(reader, post.url).content
+    commit(comment.remove)
+    response = reader.get(post.url)
+    assert b"Rude words here." not in response.content
+    assert b"A first, kind comment." in response.content
+
+
+def test_only_the_commented_post_is_rebuilt(blog, page_cache, post, commit):
+    reader = Client()
+    other = commit(publish, PostPageFactory(parent=blog, title="Another post"))
+    comment = CommentFactory(page=post, status=Comment.Status.PENDING)
+    for url in [post.url, other.url, "/", blog.url]:
+        warm(reader, url)
+    commit(comment.approve)
+    assert reader.get(post.url)[HEADER] == "miss"
+    for url in [other.url, "/", blog.url]:
+        assert reader.get(url)[HEADER] == "hit", url
+
+
+def test_comment_feeds_follow_approvals(page_cache, post, commit):
+    reader = Client()
+    comment = CommentFactory(
+        page=post, body="Feed me this.", status=Comment.Status.PENDING
+    )
+    feeds = ["/comments/feed/", f"/comments/{post.pk}/feed/"]
+    for url in feeds:
+        warm(reader, url)
+    commit(comment.approve)
+    for url in feeds:
+        assert b"Feed me this." in reader.get(url).content, url
+
+
+def test_comments_closing_on_schedule_remove_the_form(page_cache, post, commit):
+    reader = Client()
+    post.comments_close_at = timezone.now() + datetime.timedelta(hours=1)
+    commit(publish, post)
+    assert b'id="comment-form"' in warm(reader, post.url).content
+    # The closing time passes; cron runs close_comments.
+    type(post).objects.filter(pk=post.pk).update(
+        comments_close_at=timezone.now() - datetime.timedelta(seconds=1)
+    )
+    commit(call_command, "close_comments", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    response = reader.get(post.url)
+    assert b'id="comment-form"' not in response.content
+
+
+def test_a_cached_page_never_outlives_its_comment_form(page_cache, post, commit):
+    """Even when cron is late, the page is stored only until comments close."""
+    reader = Client()
+    post.comments_close_at = timezone.now() + datetime.timedelta(seconds=2)
+    commit(publish, post)
+    assert b'id="comment-form"' in warm(reader, post.url).content
+    time.sleep(2.2)
+    response = reader.get(post.url)
+    assert response[HEADER] == "miss"
+    assert b'id="comment-form"' not in response.content
+
+
+def test_changing_the_comment_settings_reaches_cached_posts(page_cache, post, commit):
+    reader = Client()
+    assert b'id="comment-form"' in warm(reader, post.url).content
+    rules = CommentSettings.for_site(post.get_site())
+    rules.close_after_days = 1  # the post is two days old
+    commit(rules.save)
+    assert b'id="comment-form"' not in reader.get(post.url).content
+
+
+def test_answering_a_question_publishes_the_answer_everywhere(
+    blog, page_cache, post, commit
+):
+    reader = Client()
+    question = ReaderQuestionFactory(question="Why do Koreans bow so often?")
+    editor = UserFactory(is_superuser=True, is_staff=True)
+    draft = question_actions.answer_in_post([question], blog, editor)
+    for url in ["/", blog.url]:
+        warm(reader, url)
+    commit(publish, draft)
+    question.refresh_from_db()
+    assert question.status == ReaderQuestion.Status.ANSWERED
+    for url in ["/", blog.url]:
+        assert draft.title.encode() in reader.get(url).content, url
+    answer = reader.get(draft.url)
+    assert b"Why do Koreans bow so often?" in answer.content
+
+
+def _form_values(html: bytes) -> dict[str, str]:
+    form = html.split(b'id="comment-form"', 1)[1].split(b"</form>", 1)[0].decode()
+    return dict(re.findall(r'name="([a-z_]+)" value="([^"]*)"', form))
+
+
+def test_comment_form_works_on_a_cached_page(page_cache, post):
+    warm(Client(), post.url)
+    reader = Client(enforce_csrf_checks=True)
+    page = reader.get(post.url)
+    assert page[HEADER] == "hit"
+    values = _form_values(page.content)
+    response = reader.post(
+        f"/comments/{post.pk}/post/",
+        {
+            **values,
+            "name": "Min-ji",
+            "email": "minji@example.org",
+            "body": "Posted from a cached page.",
+        },
+    )
+    assert response.status_code == 302
+    assert Comment.objects.filter(body="Posted from a cached page.").exists()
+
+
+def test_every_cached_copy_carries_fresh_tokens(page_cache, post):
+    first = Client().get(post.url)
+    second = Client().get(post.url)
+    assert second[HEADER] == "hit"
+    old, new = _form_values(first.content), _form_values(second.content)
+    assert old["csrfmiddlewaretoken"] != new["csrfmiddlewaretoken"]
+    assert new["token"] and b"page-cache" not in second.content
+    assert "csrftoken" in second.cookies
+
+
+def test_a_readers_message_is_never_cached_for_others(page_cache, post):
+    warm(Client(), post.url)
+    reader = Client()
+    values = _form_values(reader.get(post.url).content)
+    response = reader.post(
+        f"/comments/{post.pk}/post/",
+        {**values, "name": "Jae", "email": "jae@example.org", "body": "Hello there."},
+        follow=True,
+    )
+    assert b"awaiting moderation" in response.content
+    other = Client().get(post.url)
+    assert other[HEADER] == "hit"
+    assert b"awaiting moderation" not in other.content
+
+
+def test_pages_with_unknown_query_parameters_are_not_cached(page_cache, post):
+    reader = Client()
+    for _ in range(2):
+        response = reader.get(post.url + "?utm_source=x")
+        assert HEADER not in response
+
+
+class RecordingBackend(BaseBackend):
+    """A frontend cache that only writes down what it is asked to purge."""
+
+    purged: list[str] = []
+
+    def __init__(self, params):
+        super().__init__(params)
+
+    def purge(self, url):
+        RecordingBackend.purged.append(url)
+
+
+@pytest.fixture
+def frontend_cache(settings):
+    settings.WAGTAILFRONTENDCACHE = {
+        "default": {"BACKEND": "tests.test_caching.RecordingBackend"}
+    }
+    RecordingBackend.purged = []
+    return RecordingBackend.purged
+
+
+def test_publishing_purges_the_post_and_every_listing_downstream(
+    blog, page_cache, frontend_cache, commit
+):
+    post = PostPageFactory(
+        parent=blog,
+        title="Kimchi in winter",
+        date=datetime.datetime(2026, 1, 15, 12, tzinfo=datetime.UTC),
+    )
+    post.tags.add("Food")
+    commit(publish, post)
+    base = blog.full_url
+    root = blog.get_site().root_page.full_url
+    expected = {
+        post.full_url,
+        root,
+        root + "sitemap.xml",
+        base,
+        base + "feed/",
+        base + "feed/atom/",
+        base + "label/food/",
+        base + "label/food/feed/",
+        base + "label/food/feed/atom/",
+        base + "2026/",
+        base + "2026/01/",
+    }
+    assert expected <= set(frontend_cache)
+
+
+def test_a_comment_approval_purges_the_post_and_its_feeds_downstream(
+    page_cache, frontend_cache, post, commit
+):
+    comment = CommentFactory(page=post, status=Comment.Status.PENDING)
+    frontend_cache.clear()
+    commit(comment.approve)
+    root = post.get_site().root_page.full_url.rstrip("/")
+    assert set(frontend_cache) == {
+        post.full_url,
+        f"{root}/comments/{post.pk}/feed/",
+        f"{root}/comments/feed/",
+    }
