@@ -232,6 +232,26 @@ def test_prefetch_starts_downloads_before_the_body_is_converted(network, server)
 
 
 @pytest.mark.django_db
+def test_prefetch_runs_at_most_a_window_ahead(network, server):
+    values = [
+        figure(f"{BP}/s320/{name}", alt=name)
+        for name in ("harbour.jpg", "lantern.png", "market.jpg")
+    ]
+    with LibraryImages(window=1) as images:
+        for value in values:
+            images.want(value["remote_url"])
+        images.fetcher.close(wait=True)
+        assert len(server.requests) == 1  # the others wait their turn
+    server.requests.clear()
+    with LibraryImages(window=1) as images:
+        for value in values:
+            images.want(value["remote_url"])
+        out = [images.localise_figure(v)[0] for v in values]
+    assert all(v["image"] for v in out)
+    assert len(server.requests) == 3
+
+
+@pytest.mark.django_db
 def test_alt_text_comes_from_title_caption_or_the_post(network, server):
     [from_caption, from_post], report = localise(
         figure(f"{BP}/s320/harbour.jpg", caption="Busan harbour"),

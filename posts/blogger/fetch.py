@@ -29,6 +29,8 @@ Settings (all optional):
 - `BLOGGER_IMAGES_MAX_PIXELS` (50 million): the largest image accepted.
 - `BLOGGER_IMAGES_RETRIES` (2) and `BLOGGER_IMAGES_BACKOFF` (1.0 s, doubled
   each time): for timeouts, dropped connections, 429 and 5xx answers.
+- `BLOGGER_IMAGES_PREFETCH` (32): how many pictures the import may fetch
+  ahead of the one it is writing (read by `posts.blogger.library`).
 - `BLOGGER_IMAGES_ALLOW_PRIVATE_HOSTS` (False): True, or a list of addresses
   or networks, lets the fetcher reach private addresses. Only tests set it.
 """

@@ -32,6 +32,7 @@ from __future__ import annotations
 import io
 import re
 import time
+from collections import deque
 from dataclasses import dataclass
 from html import unescape
 from pathlib import Path
@@ -43,9 +44,10 @@ from wagtail.models import Collection
 
 from posts.models import ImportedImage
 
-from .fetch import FetchResult, ImageFetcher, candidate_urls, source_key
+from .fetch import FetchResult, ImageFetcher, _setting, candidate_urls, source_key
 
 COLLECTION_NAME = "Imported from Blogger"
+_LATER = object()  # a picture wanted, its fetch not started yet
 
 
 @dataclass
@@ -76,6 +78,7 @@ class BloggerImages:
         dry_run: bool = False,
         fetcher: ImageFetcher | None = None,
         collection_name: str = COLLECTION_NAME,
+        window: int | None = None,
         **fetcher_options,
     ):
         self.dry_run = dry_run
@@ -96,6 +99,9 @@ class BloggerImages:
         self._failed: dict[str, dict] = {}
         self._skipped: dict[str, dict] = {}
         self._futures: dict = {}
+        self.window = window or _setting("PREFETCH", 32)
+        self._in_flight = 0
+        self._later: deque = deque()
         self.counts = {
             "in_library": 0,
             "downloaded": 0,
@@ -125,9 +131,22 @@ class BloggerImages:
         if key not in self._futures:
             if key in self._known or self.dry_run:
                 self._futures[key] = None
-            else:
+            elif self._in_flight < self.window:
                 self._futures[key] = self.fetcher.submit(src, link_url)
+                self._in_flight += 1
+            else:
+                # Far enough ahead: fetched when earlier pictures are used, so
+                # downloaded bytes waiting in memory stay few.
+                self._futures[key] = _LATER
+                self._later.append((key, src, link_url))
         return key
+
+    def _top_up(self) -> None:
+        while self._later and self._in_flight < self.window:
+            key, src, link_url = self._later.popleft()
+            if self._futures.get(key) is _LATER:
+                self._futures[key] = self.fetcher.submit(src, link_url)
+                self._in_flight += 1
 
     def is_known(self, key: str) -> bool:
         return key in self._known
@@ -160,10 +179,16 @@ class BloggerImages:
                 return self._remember(key, Resolved(image, "library"))
         if self.dry_run:
             return self._remember(key, Resolved(None, "dry-run", "would be fetched"))
-        future = self._futures.get(key) or self.fetcher.submit(src, link_url)
+        future = self._futures.get(key)
+        if future is None or future is _LATER:
+            future = self.fetcher.submit(src, link_url)
+        else:
+            self._in_flight -= 1
+        self._futures[key] = None
         started = time.monotonic()
         result: FetchResult = future.result()
         self.wait_seconds += time.monotonic() - started
+        self._top_up()
         if result.skipped:
             self._skipped[key] = {"url": src, "reason": result.reason}
             self._record(key, None, result.url, skipped_reason=result.reason)
