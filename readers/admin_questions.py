@@ -94,7 +94,7 @@ class QuestionAdmin(ModelAdmin):
     list_display = (
         "select_box",
         "status_label",
-        "received_at",
+        "received",
         "display_name",
         "excerpt",
         "answer",
@@ -162,6 +162,12 @@ class QuestionAdmin(ModelAdmin):
 
     status_label.short_description = "Status"
     status_label.admin_order_field = "status"
+
+    def received(self, obj):
+        return format_date(timezone.localtime(obj.received_at), "M j, Y, H:i")
+
+    received.short_description = "Received"
+    received.admin_order_field = "received_at"
 
     def excerpt(self, obj):
         return question_actions.excerpt(obj)

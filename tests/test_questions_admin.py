@@ -63,7 +63,7 @@ def test_list_shows_status_date_name_and_excerpt(client, editor, questions):
         assert name in html
     assert "How many kinds of kimchi are there, really?" in html
     assert "Shortlisted" in html
-    assert "Oct. 3, 2026" in html
+    assert "Oct 3, 2026, 12:00" in html
 
 
 def test_filter_by_status(client, editor, questions):

@@ -301,3 +301,30 @@ def test_linking_a_question_to_a_published_post_answers_it(
     assert question.answer_page_id == post.pk
     assert question.status == Status.ANSWERED
     assert [m.to for m in mail.outbox] == [[SECRET_EMAIL]]
+
+
+def test_ask_page_is_looked_up_once_per_request(client, home, blog):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    publish(AskPageFactory(parent=home, show_in_menus=False))
+    post = publish(PostPageFactory(parent=blog))
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(post.url).content.decode()
+    assert html.count('class="ask-link"') == 2  # navigation and post footer
+    lookups = [q["sql"] for q in queries if "readers_askpage" in q["sql"]]
+    assert len(lookups) == 1
+
+
+def test_admin_listing_query_count_does_not_grow_with_questions(
+    client, editor, blog, django_assert_max_num_queries
+):
+    from readers.questions import answer_in_post as start_draft
+
+    for number in range(30):
+        question = ReaderQuestionFactory(display_name=f"Reader {number}")
+        if number % 3 == 0:
+            start_draft([question], blog, editor)
+    url = reverse("readers_readerquestion_modeladmin_index")
+    with django_assert_max_num_queries(40):
+        assert client.get(url).status_code == 200
