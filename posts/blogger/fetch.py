@@ -308,15 +308,22 @@ class LocalImages:
                     return path
         return None
 
-    @classmethod
-    def takeout_albums(cls, export_path: str | os.PathLike) -> Path | None:
-        """The `Albums/` folder of a Takeout archive next to its feed.atom."""
-        here = Path(export_path).resolve().parent
-        for folder in (here, *list(here.parents)[:3]):
-            albums = folder / "Albums"
-            if albums.is_dir():
-                return albums
-        return None
+
+def takeout_albums(export_path: str | os.PathLike) -> str:
+    """The `Albums/` folder of a Google Takeout archive, for its `.atom` feed.
+
+    Takeout writes `Blogger/Blogs/<blog>/feed.atom` beside `Blogger/Albums/`;
+    a classic `.xml` backup has no albums. '' when there is none.
+    """
+    path = Path(export_path)
+    if path.suffix.lower() != ".atom":
+        return ""
+    here = path.resolve().parent
+    for folder in (here, *list(here.parents)[:3]):
+        albums = folder / "Albums"
+        if albums.is_dir():
+            return str(albums)
+    return ""
 
 
 # --------------------------------------------------------------------------

@@ -60,5 +60,36 @@ class RemoteImages:
 
 
 def image_source_for(options: dict):
-    """The image source the options ask for (``images_dir`` comes later)."""
+    """The image source the options ask for.
+
+    ``download_images`` or a folder (``images_dir``) brings pictures into the
+    image library (:class:`posts.blogger.library.LibraryImages`: the folder
+    first, then a download when allowed); otherwise they stay remote.
+    """
+    folder = options.get("images_dir") or ""
+    if options.get("download_images") or folder:
+        from .library import LibraryImages
+
+        return LibraryImages(
+            download=bool(options.get("download_images")),
+            folders=[folder] if folder else [],
+            dry_run=bool(options.get("dry_run")),
+        )
     return RemoteImages()
+
+
+def image_report_lines(summary: dict) -> list[str]:
+    """The report's lines about pictures (see ``LibraryImages.report``)."""
+    stored = summary.get("downloaded", 0) + summary.get("from_folder", 0)
+    failed = summary.get("failed", [])
+    known = summary.get("in_library", 0) + summary.get("same_file_in_library", 0)
+    out = [
+        f"  images: stored {stored} (downloaded {summary.get('downloaded', 0)}, "
+        f"from the folder {summary.get('from_folder', 0)}), already in the "
+        f"library {known}, left remote {len(failed)}, "
+        f"dropped {len(summary.get('skipped', []))}"
+    ]
+    out += [f"    - left remote: {f['url']} ({f['reason']})" for f in failed[:50]]
+    if len(failed) > 50:
+        out.append(f"    - and {len(failed) - 50} more (see the JSON report)")
+    return out

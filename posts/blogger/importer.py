@@ -79,6 +79,7 @@ class ImportOptions:
     authors_file: str = ""
     owner: str = ""  # username that owns everything the authors file does not map
     images_dir: str = ""
+    download_images: bool = False  # copy every picture into the image library
     question_opening: str = DEFAULT_QUESTION_OPENING
     index_search: bool = True
 
@@ -147,6 +148,8 @@ class Report:
             )
         for reason, n in sorted(self.skipped.items()):
             out.append(f"  skipped: {reason}: {n}")
+        if self.images:
+            out.extend(images.image_report_lines(self.images))
         if self.warnings_total:
             out.append(f"  warnings: {self.warnings_total}")
             out.extend(f"    - {w}" for w in self.warnings[:20])
@@ -339,6 +342,9 @@ class BloggerImporter:
             kind = entry.kind
             if kind in ("post", "page"):
                 self.post_batch.append(entry)
+                prefetch = getattr(self.image_source, "prefetch", None)
+                if prefetch is not None and not entry.trashed:
+                    prefetch(entry)  # downloads overlap with reading the rest
                 if len(self.post_batch) >= POST_BATCH:
                     self._flush_posts()
             elif kind == "comment":
@@ -407,7 +413,10 @@ class BloggerImporter:
                     self.trashed.add(number)
                     continue
                 self.known_pages[number] = legacy.page_id
-                if legacy.content_hash == digest:
+                pictures_missing = getattr(self.image_source, "needs_update", None)
+                if legacy.content_hash == digest and not (
+                    pictures_missing and pictures_missing(entry)
+                ):
                     self.report.count(kind, "unchanged")
                     continue
                 self._update_page(entry, legacy, digest, kind)

@@ -5,6 +5,7 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
+from posts.blogger.fetch import takeout_albums
 from posts.blogger.formats import ImportRefused
 from posts.blogger.importer import (
     DEFAULT_QUESTION_OPENING,
@@ -36,6 +37,11 @@ class Command(BaseCommand):
         )
         parser.add_argument("--images", default="", help="folder of the images")
         parser.add_argument(
+            "--download-images",
+            action="store_true",
+            help="copy every picture into the image library (a folder first)",
+        )
+        parser.add_argument(
             "--question-opening",
             default=DEFAULT_QUESTION_OPENING,
             help='how a reader\'s letter opens (default "%(default)s")',
@@ -48,7 +54,8 @@ class Command(BaseCommand):
             parent=options["parent"],
             authors_file=options["authors"],
             owner=options["owner"],
-            images_dir=options["images"],
+            images_dir=options["images"] or takeout_albums(options["path"]),
+            download_images=options["download_images"],
             question_opening=options["question_opening"],
         )
         tty = self.stdout.isatty() if hasattr(self.stdout, "isatty") else False
