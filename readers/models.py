@@ -58,6 +58,10 @@ class Comment(models.Model):
     user_agent = models.CharField(max_length=300, blank=True)
     source_id = models.CharField(max_length=255, unique=True, null=True, blank=True)
 
+    # A comment is not a "usage" of its post: keep comments out of Wagtail's
+    # reference index (it would cost a second write for every comment).
+    wagtail_reference_index_ignore = True
+
     class Meta:
         ordering = ["created_at", "pk"]
         indexes = [models.Index(fields=["page", "status", "created_at"])]

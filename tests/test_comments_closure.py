@@ -105,6 +105,7 @@ def test_hidden_post_shows_no_comments_and_takes_none(client, blog):
     CommentFactory(page=post, body="Nobody sees this")
     page = text(client.get(post.url))
     assert "Nobody sees this" not in page
+    assert "post-comment-count" not in page
     assert 'id="comment-form"' not in page
     response = client.post(post_url(post), form_data(post))
     assert response.status_code == 403
