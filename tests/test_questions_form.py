@@ -5,8 +5,10 @@ import re
 import pytest
 from django.core.cache import cache
 from django.test import Client
+from wagtail.test.utils import WagtailPageTestCase
 
-from readers.models import ReaderQuestion
+from home.models import HomePage
+from readers.models import AskPage, ReaderQuestion
 from tests.factories import AskPageFactory, publish
 
 QUESTION = "Why do Koreans eat seaweed soup on their birthdays?"
@@ -182,3 +184,20 @@ def test_post_without_csrf_token_is_forbidden(browser, ask_page):
     del data["csrfmiddlewaretoken"]
     assert browser.post(ask_page.url, data).status_code == 403
     assert not ReaderQuestion.objects.exists()
+
+
+class AskPageTypeTests(WagtailPageTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.home = HomePage.objects.get()
+        cls.ask = publish(AskPageFactory(parent=cls.home))
+
+    def test_ask_page_lives_under_home_only_once(self):
+        self.assertAllowedParentPageTypes(AskPage, {HomePage})
+        self.assertAllowedSubpageTypes(AskPage, set())
+        assert not AskPage.can_create_at(self.home)  # max_count = 1
+
+    def test_ask_page_renders_and_previews_with_its_form(self):
+        self.assertPageIsRenderable(self.ask)
+        self.assertPageIsPreviewable(self.ask)
+        self.assertPageIsRoutable(self.ask, "thanks/")
