@@ -10,6 +10,8 @@ the posts whose comments close within a week.
 import datetime
 from dataclasses import dataclass
 
+from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from django.template import engines
 from django.urls import reverse
@@ -110,6 +112,11 @@ def can_publish_posts(user) -> bool:
     return PagePermissionPolicy().user_has_permission(user, "publish")
 
 
+def post_content_types():
+    models = [PostPage, *[m for m in apps.get_models() if issubclass(m, PostPage)]]
+    return list(ContentType.objects.get_for_models(*models).values())
+
+
 def edit_link(page) -> str:
     return reverse("wagtailadmin_pages:edit", args=(page.pk,))
 
@@ -119,18 +126,19 @@ def scheduled_posts(user, now=None):
     now = now or timezone.now()
     posts = publishable_posts(user)
     rows = []
-    revisions = (
+    revisions = list(
         Revision.objects.page_revisions()
-        .filter(approved_go_live_at__isnull=False)
-        .order_by("approved_go_live_at")
+        .filter(
+            approved_go_live_at__isnull=False,
+            content_type__in=post_content_types(),
+        )
+        .order_by("approved_go_live_at")[: PANEL_LIMIT * 2]
     )
     by_pk = {
         str(page.pk): page
-        for page in posts.filter(
-            pk__in=[int(r.object_id) for r in revisions[: PANEL_LIMIT * 2]]
-        )
+        for page in posts.filter(pk__in=[int(r.object_id) for r in revisions])
     }
-    for revision in revisions[: PANEL_LIMIT * 2]:
+    for revision in revisions:
         page = by_pk.get(revision.object_id)
         if page is not None:
             rows.append(
