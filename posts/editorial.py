@@ -192,11 +192,16 @@ def ensure_editorial_workflow(blog, apps=None):
     GroupPagePermission = _model(apps, "wagtailcore.GroupPagePermission")
     Page = _model(apps, "wagtailcore.Page")
 
-    workflow = _model(apps, "wagtailcore.Workflow").objects.filter(
-        name=WORKFLOW_NAME, active=True
-    ).first() or ensure_workflow(apps)
+    Workflow = _model(apps, "wagtailcore.Workflow")
+    # An existing workflow is used as the team left it (tasks, groups, active).
+    workflow = Workflow.objects.filter(name=WORKFLOW_NAME).first()
+    if workflow is None:
+        workflow = ensure_workflow(apps)
     page = Page.objects.get(pk=blog.pk)
-    WorkflowPage.objects.update_or_create(page=page, defaults={"workflow": workflow})
+    if workflow.active:
+        WorkflowPage.objects.update_or_create(
+            page=page, defaults={"workflow": workflow}
+        )
     for name, codenames in BLOG_PAGE_PERMISSIONS.items():
         group = Group.objects.filter(name=name).first()
         if group is None:
