@@ -33,7 +33,7 @@ PANEL_TEMPLATE = """{% load wagtailadmin_tags %}
   {% if rows %}
     <table class="listing listing--dashboard">
       <thead>
-        <tr><th class="title">Post</th><th>{{ when_heading }}</th><th></th></tr>
+        <tr><th class="title">Post</th><th>{{ when_heading }}</th><th>Event</th></tr>
       </thead>
       <tbody>
         {% for row in rows %}
