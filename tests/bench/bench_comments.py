@@ -263,7 +263,9 @@ def main() -> int:
         shutil.rmtree(workdir, ignore_errors=True)
     print(
         f"Comments: {CLIENTS} clients x {SECONDS:.0f} s, gunicorn 2 workers; "
-        f"baseline: 1 client x {BASELINE_SECONDS:.0f} s"
+        f"baseline: 1 client x {BASELINE_SECONDS:.0f} s; "
+        f"{os.cpu_count()} CPUs, load average after "
+        + " / ".join(f"{x:.1f}" for x in os.getloadavg())
     )
     print(
         "| database | accepted/s | baseline/s (1 client) | ratio | accepted "
