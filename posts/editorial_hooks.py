@@ -33,7 +33,11 @@ PANEL_TEMPLATE = """{% load wagtailadmin_tags %}
   {% if rows %}
     <table class="listing listing--dashboard">
       <thead>
-        <tr><th class="title">Post</th><th>{{ when_heading }}</th><th>Event</th></tr>
+        <tr>
+          <th class="title">Post</th>
+          <th>{{ when_heading }}</th>
+          <th>{{ note_heading }}</th>
+        </tr>
       </thead>
       <tbody>
         {% for row in rows %}
@@ -74,6 +78,7 @@ class ListPanel(Component):
     panel_id = ""
     heading = ""
     when_heading = "When"
+    note_heading = ""
     empty_text = ""
 
     def __init__(self, user, now=None):
@@ -92,6 +97,7 @@ class ListPanel(Component):
             "panel_id": self.panel_id,
             "heading": self.heading,
             "when_heading": self.when_heading,
+            "note_heading": self.note_heading,
             "empty_text": self.empty_text,
             "rows": [
                 Row(r.title, r.url, timezone.localtime(r.when), r.note)
@@ -204,6 +210,7 @@ class ScheduledPostsPanel(ListPanel):
     panel_id = "scheduled-posts"
     heading = "Scheduled posts"
     when_heading = "At"
+    note_heading = "Event"
     empty_text = "No post is scheduled to go live or expire."
 
     def rows(self):
@@ -216,11 +223,17 @@ class CommentsClosingPanel(ListPanel):
     panel_id = "comments-closing"
     heading = "Comments closing in the next 7 days"
     when_heading = "Comments close"
+    note_heading = "Set by"
     empty_text = "No post's comments close in the next 7 days."
 
     def rows(self):
         return [
-            Row(post.get_admin_display_title(), edit_link(post), closes)
+            Row(
+                post.get_admin_display_title(),
+                edit_link(post),
+                closes,
+                "the post's closing date" if post.comments_close_at else "site rule",
+            )
             for closes, post in posts_closing_soon(self.now)
         ]
 

@@ -79,6 +79,7 @@ class DashboardTests(EditorialTestCase):
             html = self.dashboard(user)
             assert "Comments closing in the next 7 days" in html
             assert "Closing by the rule" in html
+            assert "site rule" in html and "the post&#x27;s closing date" in html
             assert "Closing by the editor" in html
             assert edit_url(soon) in html
             assert "Still young" not in html
