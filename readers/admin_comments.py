@@ -53,7 +53,9 @@ class PostFilter(SimpleListFilter):
 
     def queryset(self, request, queryset):
         value = self.value()
-        return queryset.filter(page_id=value) if value and value.isdigit() else queryset
+        if value and value.isascii() and value.isdigit():
+            return queryset.filter(page_id=value)
+        return queryset
 
 
 class CommentPermissionHelper(PermissionHelper):
@@ -168,7 +170,8 @@ class CommentAdmin(ModelAdmin):
         if not url_has_allowed_host_and_scheme(back, {request.get_host()}):
             back = index
         action = BULK_ACTIONS.get(request.POST.get("action", ""))
-        ids = [pk for pk in request.POST.getlist("comment") if pk.isdigit()]
+        ticked = request.POST.getlist("comment")
+        ids = [pk for pk in ticked if pk.isascii() and pk.isdigit()]
         if action is None or not ids:
             messages.warning(request, "Tick at least one comment, then an action.")
             return HttpResponseRedirect(back)

@@ -234,7 +234,11 @@ class QuestionAdmin(ModelAdmin):
         return redirect(self.url_helper.index_url)
 
     def _selected(self, request, name="selected"):
-        ids = [value for value in request.POST.getlist(name) if value.isdigit()]
+        ids = [
+            value
+            for value in request.POST.getlist(name)
+            if value.isascii() and value.isdigit()
+        ]
         return ReaderQuestion.objects.filter(pk__in=ids)
 
     def bulk_view(self, request):

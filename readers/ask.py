@@ -129,10 +129,15 @@ class AskForm(forms.Form):
         return bool(self.data.get("website", "").strip())
 
     def clean_display_name(self):
-        return " ".join(self.cleaned_data["display_name"].split())
+        name = spam.without_control_characters(self.cleaned_data["display_name"])
+        name = " ".join(name.split())
+        if not name:
+            raise forms.ValidationError("Please give a name.")
+        return name
 
     def clean_question(self):
-        text = self.cleaned_data["question"].replace("\r\n", "\n").strip()
+        text = spam.without_control_characters(self.cleaned_data["question"])
+        text = text.replace("\r\n", "\n").strip()
         if len(text) < QUESTION_MIN_LENGTH:
             raise forms.ValidationError("Please write a little more.")
         return text

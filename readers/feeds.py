@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from wagtail.models import Page, Site
 
-from readers import closure
+from readers import closure, spam
 from readers.models import Comment
 from readers.templatetags.readers_tags import comment_body
 
@@ -30,10 +30,12 @@ class _CommentFeed(Feed):
         return (site.site_name if site else "") or "Ask a Korean!"
 
     def item_title(self, item):
-        return f"{item.author_name} on “{item.page.title}”"
+        text = f"{item.author_name} on “{item.page.title}”"
+        return spam.without_control_characters(text)
 
     def item_description(self, item):
-        return comment_body(item.body)
+        # Imported comments skip the form's cleaning; XML cannot carry controls.
+        return comment_body(spam.without_control_characters(item.body))
 
     def item_link(self, item):
         return f"{item.page.get_url(self.request) or '/'}#comment-{item.pk}"
@@ -48,7 +50,7 @@ class _CommentFeed(Feed):
         return item.approved_at or item.created_at
 
     def item_author_name(self, item):
-        return item.author_name
+        return spam.without_control_characters(item.author_name)
 
     def item_author_link(self, item):
         return item.author_url or None

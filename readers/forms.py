@@ -17,6 +17,7 @@ class CommentForm(forms.Form):
     name = forms.CharField(label="Name", max_length=100)
     email = forms.EmailField(
         label="E-mail",
+        max_length=254,
         help_text="Never shown; only the moderators see it.",
     )
     website = forms.URLField(
@@ -43,8 +44,16 @@ class CommentForm(forms.Form):
             self.initial.setdefault("token", spam.form_token(page.pk, now))
         self.fields["body"].widget.attrs["maxlength"] = spam.limits().max_length
 
+    def clean_name(self):
+        name = spam.without_control_characters(self.cleaned_data["name"]).strip()
+        if not name:
+            raise forms.ValidationError("Please give a name.")
+        return name
+
     def clean_body(self):
-        body = self.cleaned_data["body"].strip()
+        body = spam.without_control_characters(self.cleaned_data["body"]).strip()
+        if not body:
+            raise forms.ValidationError("Please write a comment.")
         limit = spam.limits().max_length
         if len(body) > limit:
             raise forms.ValidationError(

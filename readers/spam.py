@@ -93,6 +93,13 @@ def over_rate_limit(ip_hash: str) -> bool:
 
 
 _SPACE = re.compile(r"\s+")
+# C0 and C1 control characters other than tab, line feed and carriage return:
+# invisible in a page, and XML 1.0 (the Atom feeds) cannot carry them at all.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def without_control_characters(text: str) -> str:
+    return _CONTROL.sub("", text or "")
 
 
 def normalise(text: str) -> str:

@@ -30,9 +30,14 @@ def safe_web_url(url: str) -> str:
     return url if url.lower().startswith(("http://", "https://")) else ""
 
 
+def _is_number(raw: str) -> bool:
+    """ASCII digits only: "²".isdigit() is True, but int("²") fails."""
+    return raw.isascii() and raw.isdigit()
+
+
 def _reply_to(request, thread):
     raw = request.GET.get("replyto", "") if request is not None else ""
-    return thread.by_id.get(int(raw)) if raw.isdigit() else None
+    return thread.by_id.get(int(raw)) if _is_number(raw) else None
 
 
 @register.simple_tag(takes_context=True)
@@ -51,7 +56,7 @@ def comment_section(context, page):
         if form is None:
             initial = {"parent": reply_to.comment.pk} if reply_to else {}
             form = CommentForm(page=page, initial=initial)
-        elif form.data.get("parent", "").isdigit():
+        elif _is_number(form.data.get("parent", "")):
             reply_to = thread.by_id.get(int(form.data["parent"]))
     return {
         "page": page,
