@@ -104,6 +104,9 @@ class PostIndexPage(RoutablePageMixin, Page):
 
         if month is not None and not 1 <= month <= 12:
             raise Http404("No such month")
+        # Years 1 and 9999 overflow once shifted to UTC; year 0 does not exist.
+        if not datetime.MINYEAR < year < datetime.MAXYEAR:
+            raise Http404("No such year")
         listing = posts_in_month(self, year, month).specific()
         count = listing.count()
         if not count:
