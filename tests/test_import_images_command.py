@@ -11,6 +11,7 @@ import shutil
 import pytest
 from django.core.management import call_command
 from wagtail.images import get_image_model
+from wagtail.models import ReferenceIndex
 
 from posts.models import ImportedImage, PostPage
 from tests.blogger_image_export import Picture, write_export
@@ -91,6 +92,12 @@ def test_every_picture_comes_home_and_a_second_import_fetches_nothing(
     html = client.get(post.url).content.decode()
     assert "srcset=" in html and "blogspot" not in html
     assert post.listing_image == harbour
+    # The image library finds it, and shows where it is used.
+    assert list(Image.objects.search("harbour")) == [harbour]
+    usage = ReferenceIndex.get_references_to(harbour).group_by_source_object()
+    assert {obj.pk for obj, _ in usage} == {
+        p.pk for p in PostPage.objects.filter(title__contains="harbour")
+    }
 
     again = run_import(export, tmp_path, "--download-images")
 

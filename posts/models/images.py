@@ -29,6 +29,9 @@ class ImportedImage(models.Model):
     )
     fetched_at = models.DateTimeField(auto_now_add=True)
 
+    # Bookkeeping, not a use of the image: the admin's usage count skips it.
+    wagtail_reference_index_ignore = True
+
     class Meta:
         verbose_name = "imported Blogger image"
 
