@@ -18,7 +18,9 @@ checks them on this route.
 
 from __future__ import annotations
 
+import sys
 import uuid
+from contextlib import contextmanager
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
@@ -238,8 +240,9 @@ def index_pages(pages, index_search: bool = True) -> None:
             queryset = queryset.prefetch_related("tagged_items__tag", "tags")
         objects = list(queryset)
         if index_search:
-            for backend in get_search_backends(with_auto_update=True):
-                backend.add_bulk(model, objects)
+            with one_pass_indexing():
+                for backend in get_search_backends(with_auto_update=True):
+                    backend.add_bulk(model, objects)
         if ReferenceIndex.model_is_indexable(model):
             _reference_rows(model, objects)
 
@@ -271,3 +274,97 @@ def _reference_rows(model, objects) -> None:
     if connection.features.supports_ignore_conflicts:
         kwargs["ignore_conflicts"] = True
     ReferenceIndex.objects.bulk_create(rows, batch_size=1000, **kwargs)
+
+
+_DATABASE_BACKENDS = (
+    "modelsearch.backends.database.sqlite.sqlite",
+    "modelsearch.backends.database.postgres.postgres",
+)
+
+
+def _memo_prepare_field(self, obj, field):
+    # The database search backends read every field of an object three times
+    # (title, autocomplete, body); a StreamField body is the costly one.
+    cache = self.__dict__.setdefault("_one_pass", {})
+    key = (id(obj), id(field))
+    if key not in cache:
+        cache[key] = list(self._base_prepare_field(obj, field))
+    return iter(cache[key])
+
+
+@contextmanager
+def one_pass_indexing():
+    """Let the database search backends extract each field of a page once."""
+    patched = []
+    for name in _DATABASE_BACKENDS:
+        module = sys.modules.get(name)
+        base = getattr(module, "ObjectIndexer", None) if module else None
+        if base is None or getattr(base, "_one_pass", False):
+            continue
+        indexer = type(
+            "OnePassObjectIndexer",
+            (base,),
+            {
+                "_one_pass": True,
+                "_base_prepare_field": base.prepare_field,
+                "prepare_field": _memo_prepare_field,
+            },
+        )
+        module.ObjectIndexer = indexer
+        patched.append((module, base))
+    try:
+        yield
+    finally:
+        for module, base in patched:
+            module.ObjectIndexer = base
+
+
+def insert_plain_rows(model, rows: list[dict]) -> None:
+    """Insert rows given as {attname: value} into a plain model's table.
+
+    Skips model instances and Django's per-object SQL building: for the tens
+    of thousands of comments an export holds. Missing fields take their
+    defaults; the primary key is left to the database.
+    """
+    if not rows:
+        return
+    fields = [f for f in model._meta.local_concrete_fields if not f.primary_key]
+    defaults = {
+        f.attname: (f.get_default() if f.has_default() or not f.null else None)
+        for f in fields
+    }
+    table = connection.ops.quote_name(model._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    marks = ", ".join(["%s"] * len(fields))
+    given = set(rows[0])
+    constants = {
+        f.attname: f.get_db_prep_save(defaults[f.attname], connection)
+        for f in fields
+        if f.attname not in given
+    }
+    # Only dates need Django's preparation (time zone, backend format);
+    # strings and ids go to the driver as they are.
+    prepare = {
+        f.attname: f
+        for f in fields
+        if f.attname in given and f.get_internal_type() == "DateTimeField"
+    }
+    order = [f.attname for f in fields]
+    values = []
+    for row in rows:
+        line = []
+        for name in order:
+            if name in constants:
+                line.append(constants[name])
+            elif name in prepare:
+                line.append(prepare[name].get_db_prep_save(row.get(name), connection))
+            else:
+                value = row.get(name)
+                line.append(str(value) if isinstance(value, str) else value)
+        values.append(line)
+    with connection.cursor() as cursor:
+        for start in range(0, len(values), 2000):
+            cursor.executemany(
+                f"INSERT INTO {table} ({columns}) VALUES ({marks})",  # noqa: S608
+                values[start : start + 2000],
+            )

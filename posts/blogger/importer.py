@@ -27,6 +27,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC
 from pathlib import Path
 from urllib.parse import quote
 
@@ -48,7 +49,7 @@ from posts.models import (
 from readers.models import Comment
 
 from . import images
-from .bulk import BulkPageWriter, _relative_url
+from .bulk import BulkPageWriter, _relative_url, insert_plain_rows
 from .convert import comment_text, convert_body, old_link_rewriter
 from .formats import ImportRefused, normalise_id, number_of
 from .parse import Entry, FeedInfo, iter_entries
@@ -164,8 +165,8 @@ def entry_hash(entry: Entry, options: ImportOptions) -> str:
         entry.kind,
         entry.title,
         entry.content,
-        entry.published.isoformat() if entry.published else "",
-        entry.updated.isoformat() if entry.updated else "",
+        _utc(entry.published),
+        _utc(entry.updated),
         entry.old_path,
         sorted(entry.labels),
         entry.author_name,
@@ -174,6 +175,10 @@ def entry_hash(entry: Entry, options: ImportOptions) -> str:
         options.question_opening,
     ]
     return hashlib.sha256(json.dumps(data).encode()).hexdigest()
+
+
+def _utc(value) -> str:
+    return value.astimezone(UTC).isoformat() if value else ""
 
 
 class BloggerImporter:
@@ -724,10 +729,10 @@ class BloggerImporter:
             values = self._comment_values(entry)
             row = existing.get(entry.source_id)
             if row is None:
-                comment = Comment(source_id=entry.source_id, **values)
+                values["source_id"] = entry.source_id
                 if values["status"] == Comment.Status.APPROVED:
-                    comment.approved_at = values["created_at"]
-                new.append(comment)
+                    values["approved_at"] = values["created_at"]
+                new.append(values)
                 if entry.parent_ref:
                     self.reply_file.write(f"{entry.source_id}\t{entry.parent_ref}\n")
                 continue
@@ -744,7 +749,7 @@ class BloggerImporter:
             else:
                 self.report.count("comments", "unchanged")
         if new:
-            Comment.objects.bulk_create(new, batch_size=1000)
+            insert_plain_rows(Comment, new)
             self.report.count("comments", "created", len(new))
         if changed:
             Comment.objects.bulk_update(
