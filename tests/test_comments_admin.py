@@ -176,3 +176,31 @@ def test_admin_offers_no_add_button(client, post, moderator):
     CommentFactory(page=post)
     assert client.get("/admin/readers/comment/create/").status_code != 200
     assert "/admin/readers/comment/create/" not in text(client.get(INDEX))
+
+
+@pytest.mark.django_db
+def test_moderation_rules_are_editable_in_the_admin_settings(client, post, moderator):
+    from wagtail.models import Site
+
+    from readers.models import CommentSettings
+
+    site = Site.objects.get(is_default_site=True)
+    url = f"/admin/settings/readers/commentsettings/{site.pk}/"
+    assert client.get(url).status_code == 200
+    response = client.post(
+        url,
+        {
+            "moderation": "known",
+            "link_limit": "3",
+            "moderation_words": "politics",
+            "spam_words": "casino",
+            "notify_moderators": "on",
+            "close_after_days": "",
+            "max_depth": "3",
+        },
+    )
+    assert response.status_code == 302
+    rules = CommentSettings.for_site(site)
+    assert rules.moderation == "known"
+    assert rules.close_after_days is None
+    assert rules.max_depth == 3

@@ -27,11 +27,17 @@ class Command(BaseCommand):
     def handle(self, *args, dry_run=False, **options):
         now = timezone.now()
         closed = reopened = 0
+        rules_by_site = {}
         posts = PostPage.objects.live().specific().order_by("pk")
         for post in posts.iterator(chunk_size=200):
-            is_open = closure.comments_open(post, now)
+            parts = post.get_url_parts()
+            site_id = parts[0] if parts else None
+            if site_id not in rules_by_site:
+                rules_by_site[site_id] = closure.settings_for(post)
+            rules = rules_by_site[site_id]
+            is_open = closure.comments_open(post, now, rules)
             if not is_open and post.comments_closed_at is None:
-                when = min(closure.closes_at(post, now) or now, now)
+                when = min(closure.closes_at(post, now, rules) or now, now)
                 closed += 1
                 self._record(post, when, dry_run)
             elif is_open and post.comments_closed_at is not None:
