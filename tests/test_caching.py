@@ -36,6 +36,7 @@ def page_cache(settings):
     )
     settings.MIDDLEWARE = middleware
     settings.PAGE_CACHE_SECONDS = 600
+    settings.FRAGMENT_CACHE_SECONDS = 600
     settings.READERS_COMMENT_LIMITS = {"min_seconds": 0}
     cache.clear()
     yield
@@ -380,3 +381,77 @@ def test_a_comment_approval_purges_the_post_and_its_feeds_downstream(
         f"{root}/comments/{post.pk}/feed/",
         f"{root}/comments/feed/",
     }
+
+
+# Fragments: with the page cache off, the heavy parts still come from the cache,
+# and each is rebuilt when what it shows changes.
+
+
+@pytest.fixture
+def fragment_cache(settings):
+    settings.FRAGMENT_CACHE_SECONDS = 600
+    settings.PAGE_CACHE_SECONDS = 0
+    settings.READERS_COMMENT_LIMITS = {"min_seconds": 0}
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def test_comment_thread_fragment_follows_approvals_and_removals(
+    client, fragment_cache, post, commit, django_assert_max_num_queries
+):
+    kept = CommentFactory(page=post, body="Kept comment.")
+    pending = CommentFactory(
+        page=post, body="Waiting comment.", status=Comment.Status.PENDING
+    )
+    assert b"Kept comment." in client.get(post.url).content
+    commit(pending.approve)
+    assert b"Waiting comment." in client.get(post.url).content
+    commit(kept.remove)
+    html = client.get(post.url).content
+    assert b"Kept comment." not in html
+    assert b"This comment has been removed." in html
+
+
+def test_comment_thread_fragment_drops_reply_links_when_comments_close(
+    client, fragment_cache, post, commit
+):
+    CommentFactory(page=post, body="Reply to me.")
+    assert b"comment-reply" in client.get(post.url).content
+    type(post).objects.filter(pk=post.pk).update(
+        comments_close_at=timezone.now() - datetime.timedelta(seconds=1)
+    )
+    commit(call_command, "close_comments", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    html = client.get(post.url).content
+    assert b"Reply to me." in html
+    assert b"comment-reply" not in html
+
+
+def test_footer_lists_and_related_posts_follow_publishing(
+    client, blog, fragment_cache, post, commit
+):
+    html = client.get(post.url).content.decode()
+    assert "Related posts" not in html
+    assert "Soju etiquette" not in html
+    other = PostPageFactory(parent=blog, title="Soju etiquette", date=post.date)
+    other.tags.add("Korean culture", "Drinks")
+    commit(publish, other)
+    html = client.get(post.url).content.decode()
+    assert "Related posts" in html and "Soju etiquette" in html
+    assert ">Drinks</a>" in html  # the footer's label list
+
+
+def test_fragments_save_the_queries_of_the_heavy_parts(
+    client, blog, fragment_cache, post
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    CommentFactory(page=post)
+    with CaptureQueriesContext(connection) as first:
+        client.get(post.url)
+    with CaptureQueriesContext(connection) as second:
+        client.get(post.url)
+    assert len(second) < len(first)
+    sql = " ".join(q["sql"] for q in second.captured_queries)
+    assert "django_datetime_trunc" not in sql and "date_trunc" not in sql

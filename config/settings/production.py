@@ -80,6 +80,9 @@ MIDDLEWARE.insert(
     "config.middleware.PageCacheMiddleware",
 )
 PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "600"))
+# The heavy parts of a page (comment threads, related posts, the footer's label and
+# archive lists), reused when the page itself must be rebuilt: {% cachedfragment %}.
+FRAGMENT_CACHE_SECONDS = int(os.environ.get("DJANGO_FRAGMENT_CACHE_SECONDS", "600"))
 
 # Static files: hashed names, compressed copies, served by WhiteNoise with
 # far-future "immutable" headers (hashed files); unhashed ones for an hour.

@@ -1,0 +1,58 @@
+"""`{% cachedfragment %}`: keep the heavy parts of a page rendered in the cache.
+
+    {% load page_cache %}
+    {% cachedfragment "comment-thread" page comments.open %}...{% endcachedfragment %}
+    {% cachedfragment "footer-archive" "site" %}...{% endcachedfragment %}
+
+The second argument names what the fragment is built from: "site" (lists of
+posts, settings) or a post (its own comments). The fragment is reused while that
+version (posts/cache.py) is current; any further arguments are part of the key.
+Previews always render afresh. `FRAGMENT_CACHE_SECONDS` (0: off) sets the time.
+A fragment must hold nothing personal: no form, no CSRF token.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from django import template
+from django.conf import settings
+from django.core.cache import cache
+
+from posts import cache as page_cache
+
+register = template.Library()
+
+
+class CachedFragmentNode(template.Node):
+    def __init__(self, nodelist, args):
+        self.nodelist = nodelist
+        self.args = args
+
+    def render(self, context):
+        seconds = getattr(settings, "FRAGMENT_CACHE_SECONDS", 0)
+        request = context.get("request")
+        if not seconds or request is None or getattr(request, "is_preview", False):
+            return self.nodelist.render(context)
+        name, source, *extra = (arg.resolve(context) for arg in self.args)
+        scope = source if isinstance(source, str) else page_cache.post_scope(source)
+        token = page_cache.versions([scope])[scope]
+        raw = repr((name, scope, token, request.get_host(), extra))
+        key = "pagecache:fragment:" + hashlib.sha256(raw.encode()).hexdigest()
+        html = cache.get(key)
+        if html is None:
+            html = self.nodelist.render(context)
+            cache.set(key, html, timeout=seconds)
+        return html
+
+
+@register.tag
+def cachedfragment(parser, token):
+    bits = token.split_contents()
+    if len(bits) < 3:
+        raise template.TemplateSyntaxError(
+            "{% cachedfragment %} needs a name and what it is built from"
+        )
+    nodelist = parser.parse(("endcachedfragment",))
+    parser.delete_first_token()
+    return CachedFragmentNode(nodelist, [parser.compile_filter(b) for b in bits[1:]])
