@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.admin import SimpleListFilter
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.template.loader import render_to_string
 from django.urls import re_path, reverse
@@ -23,7 +24,9 @@ from wagtail.admin.ui.components import Component
 from wagtail_modeladmin.helpers import PermissionHelper
 from wagtail_modeladmin.menus import ModelAdminMenuItem
 from wagtail_modeladmin.options import ModelAdmin
+from wagtail_modeladmin.views import DeleteView, EditView
 
+from readers.cache import purge_post
 from readers.models import Comment
 
 BULK_ACTIONS = {
@@ -65,6 +68,34 @@ class CommentPermissionHelper(PermissionHelper):
         return False
 
 
+class CommentEditView(EditView):
+    """Editing a comment: a status change counts as moderation, and the post's
+    cached pages follow whatever changed."""
+
+    def form_valid(self, form):
+        changed_status = "status" in form.changed_data
+        response = super().form_valid(form)
+        comment = self.instance
+        if changed_status and comment.status != Comment.Status.PENDING:
+            method = {
+                Comment.Status.APPROVED: comment.approve,
+                Comment.Status.SPAM: comment.mark_spam,
+                Comment.Status.REMOVED: comment.remove,
+            }[comment.status]
+            method(by=self.request.user)  # records who and when, then purges
+        elif form.has_changed():
+            page = comment.page
+            transaction.on_commit(lambda: purge_post(page))
+        return response
+
+
+class CommentDeleteView(DeleteView):
+    def delete_instance(self):
+        page = self.instance.page
+        super().delete_instance()
+        transaction.on_commit(lambda: purge_post(page))
+
+
 class CommentMenuItem(ModelAdminMenuItem):
     """ "Comments (3)": the label says how many wait, on every admin page."""
 
@@ -96,6 +127,8 @@ class CommentAdmin(ModelAdmin):
     ordering = ("-created_at", "-pk")
     permission_helper_class = CommentPermissionHelper
     index_template_name = "readers/admin/comment_index.html"
+    edit_view_class = CommentEditView
+    delete_view_class = CommentDeleteView
     inspect_view_enabled = True
     panels = [
         FieldPanel("status"),

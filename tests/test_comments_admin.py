@@ -204,3 +204,45 @@ def test_moderation_rules_are_editable_in_the_admin_settings(client, post, moder
     assert rules.moderation == "known"
     assert rules.close_after_days is None
     assert rules.max_depth == 3
+
+
+@pytest.mark.django_db
+def test_changing_the_status_in_the_edit_form_counts_as_moderation(
+    client, post, moderator, django_capture_on_commit_callbacks
+):
+    comment = CommentFactory(page=post, status="pending", body="Edit me")
+    with mock.patch(
+        "wagtail.contrib.frontend_cache.utils.purge_page_from_cache"
+    ) as purge:
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(
+                f"{INDEX}edit/{comment.pk}/",
+                {
+                    "status": "approved",
+                    "author_name": comment.author_name,
+                    "author_email": comment.author_email,
+                    "author_url": "",
+                    "body": "Edit me, fixed",
+                },
+            )
+        assert response.status_code == 302
+        assert purge.call_count == 1
+    comment.refresh_from_db()
+    assert comment.status == Comment.Status.APPROVED
+    assert comment.approved_by == moderator
+    assert comment.body == "Edit me, fixed"
+
+
+@pytest.mark.django_db
+def test_deleting_a_comment_purges_its_post(
+    client, post, moderator, django_capture_on_commit_callbacks
+):
+    comment = CommentFactory(page=post)
+    with mock.patch(
+        "wagtail.contrib.frontend_cache.utils.purge_page_from_cache"
+    ) as purge:
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(f"{INDEX}delete/{comment.pk}/")
+        assert response.status_code == 302
+        assert purge.call_count == 1
+    assert not Comment.objects.exists()
