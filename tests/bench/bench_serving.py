@@ -1,0 +1,405 @@
+"""Serving the public site: anonymous readers against gunicorn (2 workers).
+
+Content: 2,000 posts with 20,000 comments made by `make_export.py` and loaded by
+`manage.py import_blogger`, then one post topped up to 200 approved comments
+(a third of them replies). Each page is measured with `wrk` (8 connections, 20 s)
+cold (page cache off: every request renders) and warm (page cache on), beside
+the floor: a static file of the same size served by the same gunicorn through
+WhiteNoise, in the same run. Once on SQLite with the local-memory cache, once on
+PostgreSQL (database `h_serving_bench`) with Redis (db 8). Then a profile of the
+cold post page.
+
+    .venv/bin/python tests/bench/run_all.py serving
+    BENCH_SECONDS=5 .venv/bin/python tests/bench/bench_serving.py sqlite  # quicker
+
+The built databases are kept in $TMPDIR/bench_serving and reused while the
+export's size is unchanged (BENCH_REBUILD=1 builds them again).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+PY = sys.executable
+POSTS = int(os.environ.get("BENCH_POSTS", "2000"))
+COMMENTS = int(os.environ.get("BENCH_COMMENTS", "20000"))
+HOT_COMMENTS = 200
+SECONDS = int(os.environ.get("BENCH_SECONDS", "20"))
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "8"))
+PORT = int(os.environ.get("BENCH_PORT", "8362"))
+PG_SERVER = os.environ.get("BENCH_PG_SERVER", "postgres://postgres@127.0.0.1:5432")
+PG_NAME = "h_serving_bench"
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/8")
+WORK = Path(tempfile.gettempdir()) / "bench_serving"
+STATIC_ROOT = WORK / "static"
+SECRET = "bench-serving-only-" + "x" * 40
+
+HOT_POST = f"""
+import random
+from django.db.models import Count, Q
+from posts.models import PostPage
+from readers.models import Comment
+posts = PostPage.objects.live().filter(date__isnull=False)
+post = (posts.annotate(n=Count("reader_comments", filter=Q(
+    reader_comments__status="approved"))).filter(tags__isnull=False)
+    .order_by("-n", "pk").first())
+have = Comment.objects.filter(page=post, status="approved").count()
+rng = random.Random(8)
+made = Comment.objects.bulk_create(
+    Comment(page=post, author_name=f"Bench reader {{n}}",
+            author_email=f"r{{n}}@example.org",
+            body=" ".join(rng.choice(["kimchi", "seoul", "grammar", "winter",
+                 "https://example.org/a", "thanks", "question"]) for _ in range(40)),
+            status="approved")
+    for n in range(max(0, {HOT_COMMENTS} - have)))
+replies = made[1::3]
+for reply, parent in zip(replies, made[::3]):
+    reply.parent = parent
+Comment.objects.bulk_update(replies, ["parent"])
+post = post.specific
+tag = post.tags.order_by("name").first()
+blog = post.get_parent().specific
+print("POST", post.url)
+print("LABEL", blog.url + blog.reverse_subpage("label", args=[tag.slug]))
+print("COUNT", Comment.objects.filter(page=post, status="approved").count())
+"""
+
+
+def env_for(
+    database_url: str, *, redis: bool, page_cache: int, fragments: int = 0
+) -> dict:
+    env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL",)}
+    env.update(
+        DATABASE_URL=database_url,
+        DJANGO_SETTINGS_MODULE="config.settings.production",
+        DJANGO_INSECURE_LOCAL="1",
+        DJANGO_SECRET_KEY=SECRET,
+        DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
+        DJANGO_STATIC_ROOT=str(STATIC_ROOT),
+        DJANGO_PAGE_CACHE_SECONDS=str(page_cache),
+        DJANGO_FRAGMENT_CACHE_SECONDS=str(fragments),
+        DJANGO_LOG_LEVEL="WARNING",
+    )
+    if redis:
+        env["REDIS_URL"] = REDIS_URL
+    return env
+
+
+def manage(env, *args, stdin=None) -> str:
+    result = subprocess.run(  # noqa: S603
+        [PY, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        input=stdin,
+    )
+    if result.returncode:
+        sys.stderr.write(result.stdout + result.stderr)
+        raise SystemExit(f"manage.py {args[0]} failed")
+    return result.stdout
+
+
+def build(env) -> None:
+    """Migrate, the demo site (home, blog), the synthetic export, the hot post."""
+    export = WORK / f"export-{POSTS}-{COMMENTS}.xml"
+    if not export.exists():
+        subprocess.run(  # noqa: S603
+            [
+                PY,
+                str(ROOT / "tests/bench/make_export.py"),
+                str(export),
+                "--posts",
+                str(POSTS),
+                "--comments",
+                str(COMMENTS),
+            ],
+            check=True,
+        )
+    started = time.monotonic()
+    manage(env, "migrate", "--noinput", "-v0")
+    manage(env, "load_demo_content")
+    manage(env, "import_blogger", str(export))
+    print(f"  built in {time.monotonic() - started:.0f} s", flush=True)
+
+
+def content(env) -> dict[str, str]:
+    out = manage(env, "shell", stdin=HOT_POST)
+    found = dict(re.findall(r"^(POST|LABEL|COUNT) (.+)$", out, re.M))
+    return {"post": found["POST"], "home": "/", "label": found["LABEL"]}
+
+
+def sqlite_database() -> str:
+    path = WORK / f"serving-{POSTS}-{COMMENTS}.sqlite3"
+    url = f"sqlite:///{path}"
+    if os.environ.get("BENCH_REBUILD") or not path.exists():
+        for old in WORK.glob(path.name + "*"):
+            old.unlink()
+        print(f"Building {path.name}", flush=True)
+        build(env_for(url, redis=False, page_cache=0))
+    return url
+
+
+def postgres_database() -> str:
+    url = f"{PG_SERVER}/{PG_NAME}"
+    ready = subprocess.run(  # noqa: S603
+        [
+            "psql",
+            f"{PG_SERVER}/{PG_NAME}",
+            "-tAc",
+            "select count(*) from posts_postpage",
+        ],
+        capture_output=True,
+        text=True,
+    )
+    have = int(ready.stdout.strip() or 0) if ready.returncode == 0 else 0
+    if os.environ.get("BENCH_REBUILD") or have < POSTS:
+        print(f"Building PostgreSQL database {PG_NAME}", flush=True)
+        subprocess.run(
+            [
+                "dropdb",
+                "--if-exists",
+                f"--maintenance-db={PG_SERVER}/postgres",
+                PG_NAME,
+            ],
+            check=True,
+        )  # noqa: E501, S603
+        subprocess.run(
+            ["createdb", f"--maintenance-db={PG_SERVER}/postgres", PG_NAME], check=True
+        )  # noqa: E501, S603
+        build(env_for(url, redis=True, page_cache=0))
+    return url
+
+
+def start(env):
+    genv = dict(
+        env,
+        GUNICORN_BIND=f"127.0.0.1:{PORT}",
+        GUNICORN_WORKERS="2",
+        GUNICORN_ACCESS_LOG="",
+    )
+    proc = subprocess.Popen(  # noqa: S603
+        [str(Path(PY).parent / "gunicorn"), "-c", "gunicorn.conf.py"],
+        cwd=ROOT,
+        env=genv,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    for _ in range(120):
+        try:
+            fetch("/static/css/site.css")
+            return proc
+        except OSError:
+            time.sleep(0.25)
+    stop(proc)
+    raise SystemExit("gunicorn did not start: " + proc.stderr.read().decode()[-2000:])
+
+
+def stop(proc) -> None:
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+
+
+def fetch(path: str):
+    with urllib.request.urlopen(f"http://127.0.0.1:{PORT}{path}", timeout=30) as r:  # noqa: S310
+        return r.status, r.headers, r.read()
+
+
+def wrk(path: str, connections: int = CONNECTIONS) -> dict:
+    out = subprocess.run(  # noqa: S603
+        [
+            "wrk",
+            f"-t{min(2, connections)}",
+            f"-c{connections}",
+            f"-d{SECONDS}s",
+            "--latency",
+            "--timeout",
+            "10s",
+            f"http://127.0.0.1:{PORT}{path}",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+
+    def ms(label):
+        match = re.search(rf"^\s+{label}%\s+([\d.]+)(us|ms|s)\s*$", out, re.M)
+        value, unit = float(match.group(1)), match.group(2)
+        return value * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+    errors = 0
+    for pattern in (r"Non-2xx or 3xx responses: (\d+)", r"Socket errors: (.+)"):
+        match = re.search(pattern, out)
+        if match:
+            errors += sum(int(n) for n in re.findall(r"\d+", match.group(1)))
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+        "p50": ms(50),
+        "p99": ms(99),
+        "errors": errors,
+    }
+
+
+def floors(sizes: dict[str, int]) -> dict[str, str]:
+    """Static files of the same sizes as the pages, inside STATIC_ROOT."""
+    folder = STATIC_ROOT / "bench-floor"
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = {}
+    for name, size in sizes.items():
+        target = folder / f"{name}.html"
+        target.write_bytes((b"<p>floor</p>\n" * (size // 13 + 1))[:size])
+        paths[name] = f"/static/bench-floor/{name}.html"
+    return paths
+
+
+MODES = {
+    # name: (page cache seconds, fragment cache seconds)
+    "cold": (0, 0),
+    "rebuild": (0, 600),
+    "warm": (600, 600),
+}
+
+
+def run(kind: str, database_url: str, redis: bool) -> list[str]:
+    envs = {
+        mode: env_for(database_url, redis=redis, page_cache=p, fragments=f)
+        for mode, (p, f) in MODES.items()
+    }
+    pages = content(envs["cold"])
+    if not (STATIC_ROOT / "staticfiles.json").exists():
+        manage(envs["cold"], "collectstatic", "--noinput", "-v0")
+
+    server = start(envs["cold"])
+    try:
+        sizes = {name: len(fetch(path)[2]) for name, path in pages.items()}
+    finally:
+        stop(server)
+    floor_paths = floors(sizes)
+
+    results: dict[str, dict] = {name: {} for name in pages}
+    for mode, env in envs.items():
+        if redis:
+            subprocess.run(  # noqa: S603
+                ["redis-cli", "-u", REDIS_URL, "flushdb"],  # noqa: S607
+                check=True,
+                capture_output=True,
+            )
+        server = start(env)
+        try:
+            for name, path in pages.items():
+                if mode == "cold":
+                    results[name]["floor"] = wrk(floor_paths[name])
+                else:
+                    for _ in range(6):  # each worker fills its local memory
+                        fetch(path)
+                if mode == "warm":
+                    assert fetch(path)[1]["X-Page-Cache"] == "hit", path
+                results[name][mode] = wrk(path)
+                if mode == "cold" and name == "post":
+                    # One connection: the time to render, without queueing.
+                    results[name]["alone"] = wrk(path, connections=1)
+        finally:
+            stop(server)
+
+    lines = [
+        f"### {kind}",
+        "",
+        "| page | bytes | floor req/s | cold req/s, p50 / p99 ms "
+        "| rebuild req/s, p50 / p99 ms | warm req/s, p50 / p99 ms "
+        "| warm / floor | errors |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+
+    def cell(r):
+        return f"{r['rps']:,.0f}, {r['p50']:.1f} / {r['p99']:.1f}"
+
+    for name, row in results.items():
+        errors = " / ".join(str(row[m]["errors"]) for m in ("floor", *MODES))
+        lines.append(
+            f"| {name} | {sizes[name]:,} | {row['floor']['rps']:,.0f} "
+            f"| {cell(row['cold'])} | {cell(row['rebuild'])} | {cell(row['warm'])} "
+            f"| {row['warm']['rps'] / row['floor']['rps']:.0%} | {errors} |"
+        )
+    post = results["post"]
+    lines += [
+        "",
+        "Errors are floor / cold / rebuild / warm. Goals: warm ≥ 50% of the floor: "
+        + ", ".join(
+            f"{n} {r['warm']['rps'] / r['floor']['rps']:.0%}"
+            for n, r in results.items()
+        )
+        + f"; cold post p50 < 50 ms: {post['cold']['p50']:.1f} ms "
+        + f"(rebuild {post['rebuild']['p50']:.1f} ms; one connection at a time "
+        + f"{post['alone']['p50']:.1f} ms); errors: "
+        + str(sum(r[m]["errors"] for r in results.values() for m in r)),
+        "",
+    ]
+    print("\n".join(lines), flush=True)
+    return lines
+
+
+PROFILE = """
+import cProfile, pstats, io
+from django.test import Client
+client = Client()
+for _ in range(5):
+    client.get({path!r})
+profiler = cProfile.Profile()
+profiler.enable()
+for _ in range(20):
+    assert client.get({path!r}).status_code == 200
+profiler.disable()
+out = io.StringIO()
+stats = pstats.Stats(profiler, stream=out)
+stats.sort_stats("tottime").print_stats(25)
+print(out.getvalue())
+"""
+
+
+def profile(database_url: str) -> None:
+    env = env_for(database_url, redis=False, page_cache=0)
+    pages = content(env)
+    print("### Profile: cold post page, 20 requests (cProfile, cumulative)\n")
+    print(manage(env, "shell", stdin=PROFILE.format(path=pages["post"])))
+
+
+def main(argv=None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    WORK.mkdir(parents=True, exist_ok=True)
+    if shutil.which("wrk") is None:
+        print("wrk is not installed (apt-get install -y wrk)")
+        return 1
+    print(
+        f"Serving: {POSTS:,} posts, {COMMENTS:,} comments, hot post with "
+        f"{HOT_COMMENTS} comments; wrk {CONNECTIONS} connections {SECONDS} s; "
+        "gunicorn 2 workers on 127.0.0.1\n",
+        flush=True,
+    )
+    which = argv or ["sqlite", "postgres", "profile"]
+    if "sqlite" in which:
+        run("SQLite, local-memory cache", sqlite_database(), redis=False)
+    if "postgres" in which:
+        run("PostgreSQL, Redis", postgres_database(), redis=True)
+    if "profile" in which:
+        profile(sqlite_database())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
