@@ -12,6 +12,7 @@ import shutil
 import pytest
 from wagtail.images import get_image_model
 
+from posts.blogger.fetch import ImageFetcher, candidate_urls, original_url, source_key
 from posts.blogger.library import BloggerImages, LibraryImages
 from posts.models import ImportedImage
 from tests.imageserver import FIXTURES, FakeNetwork, ImageServer
@@ -328,3 +329,67 @@ def test_dry_run_fetches_and_stores_nothing(network, server):
     [out], _ = localise(figure(f"{BP}/s320/harbour.jpg", alt="H"), dry_run=True)
     assert out["image"] is None
     assert server.requests == [] and Image.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("thumbnail", "original"),
+    [
+        (f"{BP}/s320/a.jpg", f"{BP}/s0/a.jpg"),
+        (f"{BP}/w400-h300/a.jpg", f"{BP}/s0/a.jpg"),
+        (f"{BP}/s72-c/a.jpg", f"{BP}/s0/a.jpg"),
+        (
+            "https://blogger.googleusercontent.com/img/a/AVvXsEi=w640-h400-rw",
+            "https://blogger.googleusercontent.com/img/a/AVvXsEi=s0",
+        ),
+        (
+            "https://lh3.googleusercontent.com/abc=s320",
+            "https://lh3.googleusercontent.com/abc=s0",
+        ),
+        # Not Blogger's: left alone.
+        ("https://example.org/s320/a.jpg", "https://example.org/s320/a.jpg"),
+    ],
+)
+def test_blogger_thumbnail_urls_are_upsized_to_the_original(thumbnail, original):
+    assert original_url(thumbnail) == original
+    assert source_key(thumbnail) == source_key(original)
+
+
+def test_the_linked_original_is_tried_first_then_the_thumbnail():
+    assert candidate_urls(f"{BP}/s320/a.jpg", f"{BP}/s1600/a.jpg") == [
+        f"{BP}/s0/a.jpg",
+        f"{BP}/s1600/a.jpg",
+        f"{BP}/s320/a.jpg",
+    ]
+    # A link to a page, not a picture, is not a candidate.
+    assert candidate_urls(f"{BP}/s320/a.jpg", "https://example.org/story") == [
+        f"{BP}/s0/a.jpg",
+        f"{BP}/s320/a.jpg",
+    ]
+
+
+@pytest.mark.parametrize(
+    "addresses",
+    [
+        ["93.184.216.34", "10.0.0.5"],  # one public, one private: refused
+        ["::ffff:127.0.0.1"],
+        ["fd00::1"],
+        ["100.64.0.1"],  # shared address space
+    ],
+)
+def test_a_name_resolving_inside_the_network_is_refused(monkeypatch, addresses):
+    import socket
+
+    connections = []
+    monkeypatch.setattr(
+        socket,
+        "getaddrinfo",
+        lambda *a, **k: [(None, None, None, "", (ip, 80)) for ip in addresses],
+    )
+    monkeypatch.setattr(
+        socket.socket, "connect", lambda sock, addr: connections.append(addr)
+    )
+    with ImageFetcher(allow_private=False) as fetcher:
+        result = fetcher.submit("http://pictures.example/a.jpg").result()
+    assert not result.ok
+    assert "private or reserved address" in result.reason
+    assert connections == []

@@ -349,8 +349,8 @@ class AddressPolicy:
             return True
         return self.allow_all or any(ip in net for net in self.allowed)
 
-    def resolve(self, host: str, port: int) -> str:
-        """One address of `host` that may be reached, or FetchError.
+    def resolve(self, host: str, port: int) -> list[str]:
+        """The addresses of `host`, all of which may be reached, or FetchError.
 
         Every address the name resolves to must be public (a name that also
         points inside the network is refused), and the caller connects to the
@@ -372,10 +372,10 @@ class AddressPolicy:
                 f"({refused[0]})",
                 fall_back=False,
             )
-        return addresses[0]
+        return addresses
 
 
-def _connection(scheme: str, host: str, port: int, address: str, timeout: float):
+def _connection(scheme: str, host: str, port: int, addresses, timeout: float):
     if scheme == "https":
         conn = http.client.HTTPSConnection(
             host, port, timeout=timeout, context=ssl.create_default_context()
@@ -384,9 +384,17 @@ def _connection(scheme: str, host: str, port: int, address: str, timeout: float)
         conn = http.client.HTTPConnection(host, port, timeout=timeout)
 
     def create_connection(_address, timeout=timeout, source_address=None):
-        # Connect to the address that was checked, whatever the name says now;
+        # Connect to an address that was checked, whatever the name says now;
         # TLS still checks the certificate against the host name.
-        return socket.create_connection((address, port), timeout, source_address)
+        error = None
+        for address in addresses:
+            try:
+                return socket.create_connection(
+                    (address, port), timeout, source_address
+                )
+            except OSError as exc:
+                error = exc
+        raise error
 
     conn._create_connection = create_connection
     return conn
@@ -547,21 +555,21 @@ class ImageFetcher:
                 port = parts.port or (443 if scheme == "https" else 80)
             except ValueError:
                 raise FetchError("bad port in the URL") from None
-            address = self.policy.resolve(parts.hostname, port)
+            addresses = self.policy.resolve(parts.hostname, port)
             status, location, content = self._request(
-                scheme, parts.hostname, port, address, parts
+                scheme, parts.hostname, port, addresses, parts
             )
             if location is None:
                 return content
             url = urljoin(url, location)
         raise FetchError("too many redirects")
 
-    def _request(self, scheme, host, port, address, parts):
+    def _request(self, scheme, host, port, addresses, parts):
         path = parts.path or "/"
         if parts.query:
             path += "?" + parts.query
         deadline = time.monotonic() + self.file_deadline
-        conn = _connection(scheme, host, port, address, self.timeout)
+        conn = _connection(scheme, host, port, addresses, self.timeout)
         with self._lock:
             self.requests += 1
         try:
