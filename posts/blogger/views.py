@@ -1,0 +1,104 @@
+"""Admin views: upload a Blogger export, then watch it import."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+
+from posts.models import BloggerImport
+
+from .importer import DEFAULT_QUESTION_OPENING
+from .tasks import current_progress, run_blogger_import
+
+MAX_UPLOAD_BYTES = 500 * 1024 * 1024
+
+
+def can_import(user) -> bool:
+    return user.is_active and (
+        user.is_superuser or user.has_perm("posts.add_bloggerimport")
+    )
+
+
+class BloggerImportForm(forms.Form):
+    export_file = forms.FileField(
+        label="Blogger export",
+        help_text="The classic backup (Settings > Back up content, an .xml file) "
+        "or Google Takeout's feed.atom.",
+    )
+    question_opening = forms.CharField(
+        initial=DEFAULT_QUESTION_OPENING,
+        max_length=100,
+        help_text="Posts whose body opens with this become question posts.",
+    )
+    dry_run = forms.BooleanField(
+        required=False,
+        label="Dry run",
+        help_text="Report what would happen and write nothing.",
+    )
+
+    def clean_export_file(self):
+        upload = self.cleaned_data["export_file"]
+        if upload.size == 0:
+            raise forms.ValidationError("The file is empty.")
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError("The file is larger than 500 MB.")
+        return upload
+
+
+def index(request):
+    if not can_import(request.user):
+        raise PermissionDenied
+    if request.method == "POST":
+        form = BloggerImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload = form.cleaned_data["export_file"]
+            job = BloggerImport.objects.create(
+                export_file=upload,
+                original_name=upload.name[:255],
+                options={
+                    "dry_run": form.cleaned_data["dry_run"],
+                    "question_opening": form.cleaned_data["question_opening"],
+                    "owner": request.user.get_username(),
+                },
+                created_by=request.user,
+            )
+            transaction.on_commit(lambda: run_blogger_import.enqueue(job.pk))
+            return redirect("blogger_import:detail", job.pk)
+    else:
+        form = BloggerImportForm()
+    return TemplateResponse(
+        request,
+        "posts/blogger_import/index.html",
+        {"form": form, "imports": BloggerImport.objects.all()[:20]},
+    )
+
+
+def detail(request, pk: int):
+    if not can_import(request.user):
+        raise PermissionDenied
+    job = get_object_or_404(BloggerImport, pk=pk)
+    progress = current_progress(job)
+    total = progress.get("total_bytes") or 0
+    share = int(100 * progress.get("bytes", 0) / total) if total else 0
+    report = job.report or {}
+    order = ["posts", "question posts", "drafts", "pages", "comments", "replies"]
+    counts = report.get("counts", {})
+    rows = [(k, counts[k]) for k in order if k in counts]
+    rows += [(k, v) for k, v in counts.items() if k not in order]
+    return TemplateResponse(
+        request,
+        "posts/blogger_import/detail.html",
+        {
+            "job": job,
+            "progress": progress,
+            "share": share,
+            "running": job.status
+            in (BloggerImport.Status.QUEUED, BloggerImport.Status.RUNNING),
+            "rows": rows,
+            "skipped": sorted((report.get("skipped") or {}).items()),
+            "report": report,
+        },
+    )
