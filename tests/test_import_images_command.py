@@ -177,7 +177,8 @@ def test_dry_run_with_downloads_fetches_and_writes_nothing(
     export = tmp_path / "blog.xml"
     write_export(export, POSTS)
 
-    run_import(export, tmp_path, "--download-images", "--dry-run")
+    report = run_import(export, tmp_path, "--download-images", "--dry-run")
 
+    assert report["images"]["would_fetch"] == 3
     assert server.requests == []
     assert Image.objects.count() == 0 and PostPage.objects.count() == 0

@@ -89,6 +89,11 @@ def image_report_lines(summary: dict) -> list[str]:
         f"library {known}, left remote {len(failed)}, "
         f"dropped {len(summary.get('skipped', []))}"
     ]
+    if summary.get("would_fetch"):
+        out[0] = (
+            f"  images: {summary['would_fetch']} to fetch or copy, "
+            f"{known} already in the library"
+        )
     out += [f"    - left remote: {f['url']} ({f['reason']})" for f in failed[:50]]
     if len(failed) > 50:
         out.append(f"    - and {len(failed) - 50} more (see the JSON report)")

@@ -114,6 +114,7 @@ class BloggerImages:
             "from_folder": 0,
             "same_file_in_library": 0,
             "alt_text_from_post_title": 0,
+            "would_fetch": 0,  # in a dry run
         }
         self.wait_seconds = 0.0
 
@@ -186,6 +187,7 @@ class BloggerImages:
                 self.counts["in_library"] += 1
                 return self._remember(key, Resolved(image, "library"))
         if self.dry_run:
+            self.counts["would_fetch"] += 1
             return self._remember(key, Resolved(None, "dry-run", "would be fetched"))
         future = self._futures.get(key)
         if future is None or future is _LATER:
