@@ -173,8 +173,14 @@ def submit(page, data: dict, client: Client | None = None, now=None) -> Comment:
         raise TooFast("You are posting comments too quickly. Please wait a minute.")
     body = data["body"].strip()
     email = data.get("email", "")
+    duplicate = Duplicate("It looks as though you have already said that.")
     if spam.is_duplicate(page, body, email=email, ip_hash=client.ip_hash):
-        raise Duplicate("It looks as though you have already said that.")
+        raise duplicate
+    # Two identical posts racing each other (a double click on two workers):
+    # the first to claim the key in the shared cache wins.
+    claim = spam.claim_once(page, body, email=email, ip_hash=client.ip_hash)
+    if claim is None:
+        raise duplicate
     rules = closure.settings_for(page)
     decision = moderation.decide(
         rules,
@@ -183,24 +189,33 @@ def submit(page, data: dict, client: Client | None = None, now=None) -> Comment:
         url=data.get("website", ""),
         body=body,
     )
-    comment = Comment.objects.create(
+    try:
+        comment = _create(page, data, client, body, email, decision.status, now)
+    except Exception:
+        spam.release(claim)
+        raise
+    if decision.status == Comment.Status.PENDING and rules.notify_moderators:
+        from readers.tasks import notify_moderators
+
+        reason = decision.reason
+        transaction.on_commit(lambda: notify_moderators.enqueue(comment.pk, reason))
+    if decision.status == Comment.Status.APPROVED:
+        from readers.cache import purge_post
+
+        transaction.on_commit(lambda: purge_post(page))
+    return comment
+
+
+def _create(page, data, client, body, email, status, now) -> Comment:
+    return Comment.objects.create(
         page_id=page.pk,
         parent=data.get("parent"),
         author_name=data["name"].strip(),
         author_email=email,
         author_url=data.get("website", ""),
         body=body,
-        status=decision.status,
+        status=status,
         created_at=now,
         ip_hash=client.ip_hash,
         user_agent=client.user_agent[:300],
     )
-    if decision.status == Comment.Status.PENDING and rules.notify_moderators:
-        from readers.tasks import notify_moderators
-
-        transaction.on_commit(lambda: notify_moderators.enqueue(comment.pk))
-    if decision.status == Comment.Status.APPROVED:
-        from readers.cache import purge_post
-
-        transaction.on_commit(lambda: purge_post(page))
-    return comment

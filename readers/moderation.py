@@ -54,16 +54,21 @@ def decide(rules: CommentSettings, *, name: str, email: str, url: str, body: str
     everything = "\n".join([name, email, url, body])
     word = contains_any(everything, word_list(rules.spam_words))
     if word:
-        return Decision(Comment.Status.SPAM, f"contains the spam word “{word}”")
+        return Decision(Comment.Status.SPAM, f"It contains the spam word “{word}”.")
     word = contains_any(everything, word_list(rules.moderation_words))
     if word:
-        return Decision(Comment.Status.PENDING, f"contains “{word}”")
+        return Decision(
+            Comment.Status.PENDING, f"It contains the moderation word “{word}”."
+        )
     links = count_links(body)
     if rules.link_limit and links >= rules.link_limit:
-        return Decision(Comment.Status.PENDING, f"has {links} links")
+        return Decision(
+            Comment.Status.PENDING,
+            f"It has {links} links (the limit is {rules.link_limit}).",
+        )
     mode = rules.moderation
     if mode == CommentSettings.Moderation.NONE:
-        return Decision(Comment.Status.APPROVED, "published at once")
+        return Decision(Comment.Status.APPROVED, "Comments are published at once.")
     if mode == CommentSettings.Moderation.KNOWN and is_known_author(email):
-        return Decision(Comment.Status.APPROVED, "author has an approved comment")
-    return Decision(Comment.Status.PENDING, "awaiting moderation")
+        return Decision(Comment.Status.APPROVED, "Its author has an approved comment.")
+    return Decision(Comment.Status.PENDING, "Every new comment waits for moderation.")

@@ -120,3 +120,16 @@ def is_duplicate(page, body: str, *, email: str, ip_hash: str) -> bool:
         "body", flat=True
     )
     return any(normalise(existing) == wanted for existing in candidates.iterator())
+
+
+def claim_once(page, body: str, *, email: str, ip_hash: str) -> str | None:
+    """Claim "this person says this on this post" for a minute; None if taken."""
+    who = (email or "").casefold() or ip_hash
+    digest = hashlib.sha256(f"{page.pk}|{who}|{normalise(body)}".encode()).hexdigest()
+    key = f"readers:said:{digest}"
+    return key if cache.add(key, 1, timeout=60) else None
+
+
+def release(key: str | None) -> None:
+    if key:
+        cache.delete(key)

@@ -25,7 +25,7 @@ def moderators():
 
 
 @task()
-def notify_moderators(comment_id: int) -> int:
+def notify_moderators(comment_id: int, reason: str = "") -> int:
     """E-mail moderators about one pending comment; returns how many were told."""
     comment = Comment.objects.select_related("page").filter(pk=comment_id).first()
     if comment is None or comment.status != Comment.Status.PENDING:
@@ -43,6 +43,7 @@ def notify_moderators(comment_id: int) -> int:
             "",
             comment.body,
             "",
+            *([f"Why it waits: {reason}", ""] if reason else []),
             f"Review it: {base}{edit}",
             f"Everything awaiting moderation: {base}{queue}",
         ]

@@ -283,6 +283,19 @@ def test_the_same_comment_twice_gets_409(client, post):
 
 
 @pytest.mark.django_db
+def test_a_double_submit_racing_past_the_database_check_gets_409(client, post):
+    from unittest import mock
+
+    # Both requests check the database before either has saved: the shared
+    # cache still lets only one through.
+    with mock.patch("readers.spam.is_duplicate", return_value=False):
+        first = client.post(post_url(post), form_data(post))
+        second = client.post(post_url(post), form_data(post))
+    assert (first.status_code, second.status_code) == (302, 409)
+    assert Comment.objects.count() == 1
+
+
+@pytest.mark.django_db
 def test_post_without_csrf_token_is_refused(post):
     strict = Client(enforce_csrf_checks=True)
     response = strict.post(post_url(post), form_data(post))
@@ -389,6 +402,21 @@ def test_moderators_get_an_email_for_each_pending_comment(
     assert "Why Koreans eat seaweed soup" in message.subject
     assert "Thank you for explaining this." in message.body
     assert "/admin/readers/comment/" in message.body
+    assert "Why it waits: Every new comment waits for moderation." in message.body
+
+
+@pytest.mark.django_db
+def test_moderators_read_why_a_comment_was_held(
+    client, post, django_capture_on_commit_callbacks
+):
+    from django.contrib.auth import get_user_model
+
+    comment_settings(moderation="none", link_limit=2)
+    get_user_model().objects.create_superuser("mod", "mod@example.com", "pw")
+    body = "See https://a.example and https://b.example"
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(post_url(post), form_data(post, body=body))
+    assert "Why it waits: It has 2 links (the limit is 2)." in mail.outbox[0].body
 
 
 @pytest.mark.django_db
@@ -440,11 +468,11 @@ def test_thread_renders_in_the_same_number_of_queries_for_5_or_500(
 ):
     small = PostPageFactory(parent=blog)
     large = PostPageFactory(parent=blog)
-    _comments(small, 4)
-    _comments(large, 400)
+    _comments(small, 4)  # 4 comments and 1 reply
+    _comments(large, 417)  # 417 comments and 83 replies
     large_count = Comment.objects.filter(page=large).count()
     assert Comment.objects.filter(page=small).count() == 5
-    assert large_count == 480
+    assert large_count == 500
 
     client.get(small.url)  # warm the per-process caches (site root paths)
     client.get(large.url)
