@@ -9,6 +9,7 @@ misbehave on purpose:
 - `error-page.jpg`: an HTML page sent as image/jpeg.
 - `nolength-NAME`: NAME without a Content-Length header.
 - `flaky-NAME`: 503 the first time, NAME afterwards.
+- `drip-NAME`: NAME sent 16 bytes every 0.1 s.
 - `go/<path>`: a 302 to the `Location` set in `server.redirects[path]`.
 
 Names in `server.files` are served from memory (the benchmark's pictures).
@@ -46,6 +47,8 @@ class _Handler(BaseHTTPRequestHandler):
         if name.startswith("slow-"):
             time.sleep(server.slow_seconds)
             name = name.removeprefix("slow-")
+        if name.startswith("drip-"):
+            return self._drip(server.root / name.removeprefix("drip-"))
         if name.startswith("flaky-"):
             with server.lock:
                 first = path not in server.flaked
@@ -70,6 +73,21 @@ class _Handler(BaseHTTPRequestHandler):
         body = file.read_bytes()
         kind = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
         self._send(200, body, kind, length=length)
+
+    def _drip(self, file):
+        """The whole file announced, then sent a few bytes at a time."""
+        body = file.read_bytes()
+        self.send_response(200)
+        self.send_header("Content-Type", "image/jpeg")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        try:
+            for start in range(0, len(body), 16):
+                self.wfile.write(body[start : start + 16])
+                self.wfile.flush()
+                time.sleep(0.1)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
 
     def _send(self, status, body, kind, headers=None, *, length=True):
         self.send_response(status)

@@ -35,6 +35,7 @@ def network(server, monkeypatch, settings):
     settings.BLOGGER_IMAGES_RETRIES = 1
     settings.BLOGGER_IMAGES_BACKOFF = 0.01
     settings.BLOGGER_IMAGES_MAX_BYTES = 20_000
+    settings.BLOGGER_IMAGES_FILE_DEADLINE = 1
     network = FakeNetwork(server).install(monkeypatch)
     yield network
     assert network.outside_connections() == []
@@ -135,6 +136,7 @@ def test_same_picture_in_two_posts_is_fetched_once(network, server):
     [
         ("missing-photo.jpg", "HTTP 404"),
         ("slow-harbour.jpg", "timed out"),
+        ("drip-harbour.jpg", "timed out (whole file over 1 s)"),
         ("error-page.jpg", "an HTML page, not an image"),
         ("noise.png", "file larger than 20000 bytes"),
         ("nolength-noise.png", "file larger than 20000 bytes"),

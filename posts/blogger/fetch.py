@@ -471,6 +471,11 @@ class ImageFetcher:
                 self._futures[key] = future
         return future
 
+    def forget(self, key: str) -> None:
+        """Drop a finished picture (and its bytes) from the fetcher's memory."""
+        with self._lock:
+            self._futures.pop(key, None)
+
     # The work done in the pool ------------------------------------------
 
     def _get(self, key: str, candidates: list[str]) -> FetchResult:
@@ -606,7 +611,9 @@ class ImageFetcher:
                         retry=True,
                         fall_back=False,
                     )
-                chunk = response.read(64 * 1024)
+                # read1: at most one receive, so a host that drips bytes
+                # slowly still meets the whole-file deadline.
+                chunk = response.read1(64 * 1024)
                 if not chunk:
                     break
                 size += len(chunk)

@@ -198,6 +198,7 @@ class BloggerImages:
         started = time.monotonic()
         result: FetchResult = future.result()
         self.wait_seconds += time.monotonic() - started
+        self.fetcher.forget(key)  # its bytes go once it is stored
         self._top_up()
         if result.skipped:
             self._skipped[key] = {"url": src, "reason": result.reason}
