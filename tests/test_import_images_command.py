@@ -182,3 +182,34 @@ def test_dry_run_with_downloads_fetches_and_writes_nothing(
     assert report["images"]["would_fetch"] == 3
     assert server.requests == []
     assert Image.objects.count() == 0 and PostPage.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_admin_import_with_the_download_box_ticked(
+    blog, network, server, tmp_path, admin_client, django_capture_on_commit_callbacks
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.blogger_image_export import export_xml
+
+    posts = [*POSTS, ("Gone", [Picture(f"{BP}/s320/missing-photo.jpg", alt="Gone")])]
+    form = admin_client.get("/admin/blogger-import/").content.decode()
+    assert 'name="download_images"' in form
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            "/admin/blogger-import/",
+            {
+                "export_file": SimpleUploadedFile(
+                    "blog.xml", export_xml(posts).encode()
+                ),
+                "question_opening": "Dear Korean,",
+                "download_images": "on",
+            },
+        )
+
+    assert Image.objects.count() == 3
+    assert "googleusercontent" not in bodies()
+    page = admin_client.get(response["Location"]).content.decode()
+    assert "Stored in the image library: 3 downloaded" in page
+    assert "missing-photo.jpg: HTTP 404 (in “Gone”)" in page

@@ -38,6 +38,13 @@ class BloggerImportForm(forms.Form):
         label="Dry run",
         help_text="Report what would happen and write nothing.",
     )
+    download_images = forms.BooleanField(
+        required=False,
+        label="Download images",
+        help_text="Copy every picture of the posts into the image library. "
+        "A picture that cannot be fetched stays on Blogger and is listed in "
+        "the report; importing again retries it.",
+    )
 
     def clean_export_file(self):
         upload = self.cleaned_data["export_file"]
@@ -60,6 +67,7 @@ def index(request):
                 original_name=upload.name[:255],
                 options={
                     "dry_run": form.cleaned_data["dry_run"],
+                    "download_images": form.cleaned_data["download_images"],
                     "question_opening": form.cleaned_data["question_opening"],
                     "owner": request.user.get_username(),
                 },
