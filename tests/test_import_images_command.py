@@ -213,3 +213,34 @@ def test_admin_import_with_the_download_box_ticked(
     page = admin_client.get(response["Location"]).content.decode()
     assert "Stored in the image library: 3 downloaded" in page
     assert "missing-photo.jpg: HTTP 404 (in “Gone”)" in page
+
+
+@pytest.mark.django_db
+def test_folder_without_downloads_copies_what_it_has_and_fetches_nothing(
+    blog, network, server, tmp_path
+):
+    folder = tmp_path / "pictures"
+    folder.mkdir()
+    shutil.copy(FIXTURES / "lantern.png", folder / "lantern.png")
+    export = tmp_path / "blog.xml"
+    write_export(export, POSTS[:1])
+
+    report = run_import(export, tmp_path, "--images", str(folder))
+
+    assert server.requests == [] and network.connections == []
+    assert Image.objects.count() == 1 and report["images"]["from_folder"] == 1
+    assert "harbour.jpg" in bodies() and "lantern.png" not in bodies()
+
+
+def test_takeout_albums_folder_is_found_beside_the_feed(tmp_path):
+    from posts.blogger.fetch import takeout_albums
+
+    blog = tmp_path / "Takeout" / "Blogger" / "Blogs" / "My blog"
+    blog.mkdir(parents=True)
+    albums = tmp_path / "Takeout" / "Blogger" / "Albums"
+    albums.mkdir()
+    (blog / "feed.atom").write_text("<feed/>")
+    (blog / "backup.xml").write_text("<feed/>")
+
+    assert takeout_albums(blog / "feed.atom") == str(albums)
+    assert takeout_albums(blog / "backup.xml") == ""  # a classic backup has none
