@@ -312,6 +312,13 @@ class PostPage(Page):
         return self._next_post
 
     @property
+    def labels(self):
+        """The post's labels by name, read once per page view."""
+        if not hasattr(self, "_labels"):
+            self._labels = sorted(self.tags.all(), key=lambda tag: tag.name.casefold())
+        return self._labels
+
+    @property
     def related_posts(self):
         """Up to five posts sharing the most labels (see posts.related)."""
         if not hasattr(self, "_related_posts"):

@@ -86,7 +86,7 @@ def post_jsonld(context, page):
         "description": meta_description(context, page),
         "author": {"@type": "Organization", "name": site_name, "url": home_url},
         "publisher": {"@type": "Organization", "name": site_name, "url": home_url},
-        "keywords": [tag.name for tag in page.tags.all()],
+        "keywords": [tag.name for tag in page.labels],
         "inLanguage": "en",
     }
     payload = json.dumps(data, cls=DjangoJSONEncoder).translate(_JSON_ESCAPES)
