@@ -111,7 +111,7 @@ class ListPanel(Component):
 def publishable_posts(user):
     """The posts (any state) that `user` may publish."""
     pages = PagePermissionPolicy().instances_user_has_permission_for(user, "publish")
-    return PostPage.objects.filter(pk__in=pages.values("pk"))
+    return PostPage.objects.filter(pk__in=pages.values("pk")).defer_streamfields()
 
 
 def can_publish_posts(user) -> bool:
@@ -176,9 +176,13 @@ def posts_closing_soon(now=None, window=CLOSING_WINDOW):
     """
     now = now or timezone.now()
     settings = closure.settings_for(None)
-    candidates = PostPage.objects.live().filter(
-        comments_closed_at__isnull=True,
-        comment_policy__in=[closure.AUTO, closure.OPEN],
+    candidates = (
+        PostPage.objects.live()
+        .defer_streamfields()
+        .filter(
+            comments_closed_at__isnull=True,
+            comment_policy__in=[closure.AUTO, closure.OPEN],
+        )
     )
     explicit = candidates.filter(
         comments_close_at__gte=now, comments_close_at__lt=now + window
