@@ -1,16 +1,33 @@
 """Demo content for `make run`, written for this project."""
 
 import datetime
-import json
+import io
+import re
+from pathlib import Path
 
 from wagtail.models import Site
 
-from home.models import HomePage, StandardPage
-from posts.models import PostIndexPage, PostPage, Publication, QuestionPostPage
+from home.models import HomePage
+from posts.blogger.importer import ImportOptions, import_export
+from posts.models import PostIndexPage, Publication
+
+DEMO_EXPORT = Path(__file__).parent / "fixtures" / "demo-blogger.xml"
+_STAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?[+-]\d\d:\d\d")
 
 
-def _body(*blocks):
-    return json.dumps([{"type": kind, "value": value} for kind, value in blocks])
+def _fresh_export(text: str, now: datetime.datetime) -> bytes:
+    """The demo export with its dates moved so that its newest post is recent.
+
+    The export stays a valid Blogger backup; only the clock moves, so that
+    comments are still open on the newest demo post.
+    """
+    stamps = [datetime.datetime.fromisoformat(m) for m in _STAMP.findall(text)]
+    shift = (now - datetime.timedelta(days=3)) - max(stamps)
+
+    def move(match):
+        return (datetime.datetime.fromisoformat(match.group(0)) + shift).isoformat()
+
+    return _STAMP.sub(move, text).encode("utf-8")
 
 
 def load_demo_content(now: datetime.datetime) -> bool:
@@ -30,96 +47,18 @@ def load_demo_content(now: datetime.datetime) -> bool:
             introduction="<p>Readers ask, the Korean answers.</p>",
         )
     )
-    about = home.add_child(
-        instance=StandardPage(
-            title="About the Korean",
-            slug="about",
-            show_in_menus=True,
-            body=_body(
-                (
-                    "paragraph",
-                    "<p>This blog answers readers' questions about Korea: its "
-                    "history, its language, its food and its politics.</p>",
-                ),
-            ),
-        )
-    )
-    about.save_revision().publish()
+    blog.save_revision().publish()
 
-    paper, _ = Publication.objects.get_or_create(
+    # The posts, the about page, labels and comments come through the Blogger
+    # importer, from a small export written for this project.
+    Publication.objects.get_or_create(
         name="The Morning Courier",
         defaults={"native_name": "아침 신문", "language": "ko"},
     )
-
-    first = PostPage(
-        title="Why Kimchi Comes in Two Hundred Kinds",
-        slug="why-kimchi-comes-in-two-hundred-kinds",
-        date=now - datetime.timedelta(days=90),
-        excerpt="Cabbage is only the beginning.",
-        body=_body(
-            ("paragraph", "<p>Cabbage is only the beginning.</p>"),
-            ("heading", {"text": "Region by region", "level": "h2"}),
-            (
-                "paragraph",
-                "<p>Every province salts, ferments and seasons in its own way, "
-                "and every family believes its way is the right one.</p>",
-            ),
-            ("section_break", None),
-            (
-                "quote",
-                {
-                    "text": "A table without kimchi is not a Korean table.",
-                    "attribution": "A grandmother in Jeonju",
-                    "source_url": "",
-                },
-            ),
-        ),
+    import_export(
+        io.BytesIO(_fresh_export(DEMO_EXPORT.read_text(encoding="utf-8"), now)),
+        ImportOptions(parent=str(blog.pk)),
     )
-    blog.add_child(instance=first)
-    first.tags.add("food", "culture")
-    first.save_revision().publish()
-
-    question = QuestionPostPage(
-        title="Do Koreans Really Count Their Age Differently?",
-        slug="do-koreans-really-count-their-age-differently",
-        date=now - datetime.timedelta(days=3),
-        asker_name="Minerva",
-        asked_on=(now - datetime.timedelta(days=20)).date(),
-        question=(
-            "<p>A friend told me she is two years older in Korea than in the "
-            "rest of the world. Is this true, and why?</p>"
-        ),
-        excerpt="It was true for a long time, and the law changed in 2023.",
-        body=_body(
-            (
-                "paragraph",
-                "<p>Minerva's question is a classic. Until recently, Koreans "
-                "counted a newborn as one year old and added a year every New "
-                "Year's Day. A newspaper column explained the change well.</p>",
-            ),
-            ("section_break", None),
-            (
-                "translation",
-                {
-                    "original_title": "이제는 만 나이로 통일합니다",
-                    "original_language": "ko",
-                    "original_author": "",
-                    "publication": paper.pk,
-                    "original_url": "",
-                    "published_on": None,
-                    "translator_note": "",
-                    "text": (
-                        "<p>From this month, the age written in every law and "
-                        "contract is the international one. The old way of "
-                        "counting will live on at dinner tables for a while.</p>"
-                    ),
-                },
-            ),
-        ),
-    )
-    blog.add_child(instance=question)
-    question.tags.add("culture", "language")
-    question.save_revision().publish()
     ensure_ask_page(home)
     return True
 

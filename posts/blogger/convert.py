@@ -211,7 +211,14 @@ class _Walker:
             texts = [i.text for i in inner.items if isinstance(i, Paragraph)]
             if texts:
                 self.items.append(
-                    ("quote", {"text": "\n\n".join(texts), "attribution": ""})
+                    (
+                        "quote",
+                        {
+                            "text": "\n\n".join(texts),
+                            "attribution": "",
+                            "source_url": "",
+                        },
+                    )
                 )
             others = [i for i in inner.items if not isinstance(i, Paragraph)]
             self.items.extend(o for o in others if o is not _MORE_MARK)
