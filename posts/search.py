@@ -20,6 +20,13 @@ MAX_TERMS = 12
 RESULTS_PER_PAGE = 10
 EXCERPT_RADIUS = 140
 _WORD = re.compile(r"\w+", re.UNICODE)
+_HANGUL = "\u1100-\u11ff\u3130-\u318f\uac00-\ud7af"
+_KOREAN_RUN = re.compile(f"[{_HANGUL}]+(?:[\\s,.·!?]+[{_HANGUL}]+)*")
+
+
+def mark_korean(html: str) -> str:
+    """Give Korean runs of an escaped excerpt their language (for screen readers)."""
+    return _KOREAN_RUN.sub(lambda m: f'<span lang="ko">{m.group(0)}</span>', html)
 
 
 def clean_query(raw: str) -> str:
@@ -74,7 +81,7 @@ def matching_excerpt(text: str, query: str, radius: int = EXCERPT_RADIUS):
         pieces.append(f"<mark>{escape(match.group(0))}</mark>")
         last = match.end()
     pieces.append(escape(passage[last:]))
-    html = "".join(pieces)
+    html = mark_korean("".join(pieces))
     return mark_safe(  # noqa: S308  every piece above is escaped
         ("…" if begin else "") + html + ("…" if end < len(text) else "")
     )

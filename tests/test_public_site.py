@@ -441,3 +441,19 @@ def test_server_error_page_renders_without_database_or_request():
     page = render_to_string("500.html")
     assert "<h1>Something went wrong</h1>" in page
     assert "/static/css/site.css" in page
+
+
+def test_search_finds_the_imported_seed_post_by_a_word_of_its_translation(client, blog):
+    from pathlib import Path
+
+    from django.core.management import call_command
+
+    export = Path(__file__).parent / "fixtures" / "seed-classic.xml"
+    call_command("import_blogger", str(export), verbosity=0)
+    page = html(client.get("/search/", {"q": "shackles"}))
+    assert "What About Those Who are Left Behind?" in page
+    assert "<mark>shackles</mark>" in page
+    # The Korean original quoted next to the match carries its language.
+    assert '<span lang="ko">' in page
+    assert client.get("/blog/label/north-korea/").status_code == 200
+    assert client.get("/blog/2012/03/").status_code == 200
