@@ -1,7 +1,9 @@
 """Comment posting under load: 8 clients for 20 s against gunicorn (2 workers).
 
-Runs once on SQLite (WAL, immediate transactions) and once on PostgreSQL
-(DATABASE_URL's server, database `h_comments_bench`), each on a fresh database.
+Runs on SQLite (WAL, immediate transactions), then on PostgreSQL (database
+`h_comments_bench` on BENCH_PG_SERVER) with a connection per request (Django's
+default) and with persistent connections (DJANGO_CONN_MAX_AGE=60), each on a
+fresh database.
 Every client loads the post (CSRF cookie and form token), then posts new
 comments as fast as the server answers. Reported: accepted comments/s, every
 response that is not 2xx/3xx, and whether every acknowledged comment (a 302)
@@ -35,7 +37,7 @@ SECONDS = float(os.environ.get("BENCH_SECONDS", "20"))
 BASELINE_SECONDS = float(os.environ.get("BENCH_BASELINE_SECONDS", "5"))
 PG_SERVER = os.environ.get("BENCH_PG_SERVER", "postgres://postgres@127.0.0.1:5432")
 PG_NAME = "h_comments_bench"
-PORTS = {"sqlite": 8310, "postgres": 8311}
+PORTS = {"sqlite": 8310, "postgres": 8311, "postgres-persistent": 8312}
 
 SETUP = """
 from home.models import HomePage
@@ -50,8 +52,11 @@ print(post.pk, post.url_path[len(home.url_path) - 1:])
 """
 
 
-def env_for(database_url: str) -> dict:
+def env_for(database_url: str, persistent: bool = False) -> dict:
     env = dict(os.environ)
+    # Django's default opens a database connection per request; production
+    # sets DJANGO_CONN_MAX_AGE to keep them.
+    env["DJANGO_CONN_MAX_AGE"] = "60" if persistent else "0"
     env.update(
         DATABASE_URL=database_url,
         DJANGO_SETTINGS_MODULE="comments_bench_settings",
@@ -217,7 +222,7 @@ def prepare(kind, workdir):
 
 def run_one(kind, workdir):
     url, location = prepare(kind, workdir)
-    env = env_for(url)
+    env = env_for(url, persistent=kind.endswith("-persistent"))
     manage(env, "migrate", "--noinput", "-v0")
     page_id, path = manage(env, "shell", "-c", SETUP).strip().splitlines()[-1].split()
     proc, log = start_gunicorn(env, PORTS[kind])
@@ -253,7 +258,9 @@ def run_one(kind, workdir):
 
 
 def main() -> int:
-    kinds = os.environ.get("BENCH_DATABASES", "sqlite,postgres").split(",")
+    kinds = os.environ.get(
+        "BENCH_DATABASES", "sqlite,postgres,postgres-persistent"
+    ).split(",")
     workdir = tempfile.mkdtemp(prefix="bench-comments-")
     results = []
     try:
