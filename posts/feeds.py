@@ -5,14 +5,39 @@ readers need not visit the site. The blog serves them from its own routes:
 ``feed/`` (RSS), ``feed/atom/``, ``label/<slug>/feed/`` and ``.../feed/atom/``.
 """
 
+import re
+
 from django.contrib.syndication.views import Feed
 from django.template.loader import render_to_string
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 
 FEED_LENGTH = 20
+# What XML 1.0 cannot carry at all; an imported or pasted title may hold one.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
-class FullContentAtomFeed(Atom1Feed):
+def _xml_safe(value):
+    if isinstance(value, str):
+        return _CONTROL.sub("", value)
+    if isinstance(value, list | tuple):
+        return type(value)(_xml_safe(v) for v in value)
+    return value
+
+
+class XmlSafeItems:
+    """Drops control characters from every item value instead of failing."""
+
+    def add_item(self, *args, **kwargs):
+        args = [_xml_safe(value) for value in args]
+        kwargs = {name: _xml_safe(value) for name, value in kwargs.items()}
+        super().add_item(*args, **kwargs)
+
+
+class SafeRss201rev2Feed(XmlSafeItems, Rss201rev2Feed):
+    pass
+
+
+class FullContentAtomFeed(XmlSafeItems, Atom1Feed):
     """Atom with the whole post in <content>; <summary> keeps the excerpt."""
 
     def add_item_elements(self, handler, item):
@@ -24,7 +49,7 @@ class FullContentAtomFeed(Atom1Feed):
 class LatestPostsFeed(Feed):
     """RSS 2.0: the latest posts of a blog, or of one of its labels."""
 
-    feed_type = Rss201rev2Feed
+    feed_type = SafeRss201rev2Feed
 
     def __call__(self, request, *args, **kwargs):
         self.request = request
