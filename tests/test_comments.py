@@ -338,6 +338,16 @@ def test_publish_at_once_setting_shows_the_comment_immediately(client, post):
 
 
 @pytest.mark.django_db
+def test_the_form_tells_readers_how_comments_are_moderated(client, post):
+    held = "Comments are read by a moderator before they appear."
+    assert held in text(client.get(post.url))
+    comment_settings(moderation="known")
+    assert "A first comment is read by a moderator" in text(client.get(post.url))
+    comment_settings(moderation="none")
+    assert "read by a moderator" not in text(client.get(post.url))
+
+
+@pytest.mark.django_db
 def test_known_author_setting_approves_someone_already_approved(client, post):
     comment_settings(moderation="known")
     CommentFactory(page=post, author_email="MinJung@example.org")

@@ -14,6 +14,13 @@ from readers.forms import CommentForm
 
 register = template.Library()
 
+# What the form says about moderation, by the site's moderation mode.
+MODERATION_NOTES = {
+    "all": "Comments are read by a moderator before they appear.",
+    "known": "A first comment is read by a moderator before it appears.",
+    "none": "",
+}
+
 
 @register.filter
 def comment_body(text: str) -> str:
@@ -70,6 +77,7 @@ def comment_section(context, page):
         "reply_to": reply_to,
         "error": getattr(request, "comment_error", ""),
         "feed_url": reverse("readers:post_comments_feed", args=[page.pk]),
+        "policy_note": MODERATION_NOTES.get(rules.moderation, ""),
     }
 
 
