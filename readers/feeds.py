@@ -13,7 +13,7 @@ from wagtail.models import Page, Site
 
 from readers import closure, spam
 from readers.models import Comment
-from readers.templatetags.readers_tags import comment_body
+from readers.templatetags.readers_tags import comment_body, safe_web_url
 
 FEED_SIZE = 30
 
@@ -53,7 +53,7 @@ class _CommentFeed(Feed):
         return spam.without_control_characters(item.author_name)
 
     def item_author_link(self, item):
-        return item.author_url or None
+        return safe_web_url(item.author_url) or None
 
     def _approved(self):
         return (

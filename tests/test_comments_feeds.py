@@ -65,3 +65,13 @@ def test_post_head_links_both_feeds(client, blog):
 @pytest.mark.django_db
 def test_feed_of_a_missing_page_is_404(client, db):
     assert client.get("/comments/999999/feed/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_feed_links_a_commenters_website_only_when_it_is_a_web_address(client, blog):
+    post = PostPageFactory(parent=blog)
+    CommentFactory(page=post, author_url="https://reader.example.com/")
+    CommentFactory(page=post, author_url="javascript:alert(1)")
+    feed = client.get(f"/comments/{post.pk}/feed/").content.decode()
+    assert "<uri>https://reader.example.com/</uri>" in feed
+    assert "javascript:" not in feed
