@@ -94,6 +94,11 @@ def test_label_page_shows_title_count_and_only_its_posts(client, posts):
     assert "Kimchi kinds" in page and "Soju etiquette" in page
     assert "Hangul day" not in page.split("<footer")[0]
     assert 'href="/blog/label/food/feed/atom/"' in page
+    head = page.split("</head>")[0]
+    assert (
+        'title="Posts labelled food (Atom)" href="/blog/label/food/feed/atom/"' in head
+    )
+    assert 'title="Posts labelled food (RSS)" href="/blog/label/food/feed/"' in head
 
 
 def test_unknown_label_and_label_without_readable_posts_are_not_found(
