@@ -144,6 +144,12 @@ def test_old_addresses_redirect_permanently_to_the_new_pages(blog, client):
     assert label["Location"] == f"{blog.url}label/north-korea/"
     assert client.get("/2012/03/")["Location"] == f"{blog.url}2012/03/"
     assert client.get("/feeds/posts/default")["Location"] == f"{blog.url}feed/atom/"
+    for old_link in (
+        "/search/label/North%20Korea",
+        "/2012/03/",
+        "/feeds/posts/default",
+    ):
+        assert client.get(old_link, follow=True).status_code == 200, old_link
 
 
 def test_gpodder_export_imports_with_every_old_address_answering(blog, client):
@@ -352,3 +358,83 @@ def test_truncated_file_after_posts_rolls_back_the_posts(blog, tmp_path, monkeyp
         run_import(export)
 
     assert snapshot() == before
+
+
+def classic_export_with_body(tmp_path, body_html):
+    """The seed export with the older post's body replaced by ``body_html``."""
+    from xml.sax.saxutils import escape
+
+    text = SEED_CLASSIC.read_text().replace(
+        "An illustrative post written for testing.&lt;br /&gt;&lt;br /&gt;"
+        "It has a threaded reply and a removed comment.",
+        escape(body_html),
+    )
+    export = tmp_path / "body.xml"
+    export.write_text(text)
+    return export
+
+
+def test_blogger_markup_becomes_blocks(blog, tmp_path):
+    export = classic_export_with_body(
+        tmp_path,
+        "Intro line one<br />still intro<br /><br /><!--more-->"
+        "<h3>A heading</h3>"
+        '<div class="separator" style="clear: both; text-align: center;">'
+        '<a href="https://1.bp.blogspot.com/-a/s1600/full.jpg">'
+        '<img src="https://1.bp.blogspot.com/-a/s320/full.jpg" alt="A hanok" />'
+        "</a></div>"
+        '<table class="tr-caption-container"><tbody><tr><td>'
+        '<a href="https://2.bp.blogspot.com/-b/s1600/market.jpg">'
+        '<img src="https://2.bp.blogspot.com/-b/s400/market.jpg" /></a></td></tr>'
+        '<tr><td class="tr-caption">Namdaemun market</td></tr></tbody></table>'
+        "<blockquote>Quoted words.</blockquote>"
+        "<ul><li>one</li><li><b>two</b></li></ul>"
+        '<iframe src="https://www.youtube.com/embed/abcdefghijk"></iframe>'
+        "<table><tr><td>cell</td></tr></table>",
+    )
+
+    run_import(export)
+
+    post = PostPage.objects.get(title=OLDER_TITLE)
+    blocks = [(b.block_type, b.value) for b in post.body]
+    kinds = [k for k, _ in blocks]
+    assert kinds == [
+        "paragraph",
+        "heading",
+        "image",
+        "image",
+        "quote",
+        "paragraph",
+        "embed",
+        "legacy_html",
+    ]
+    assert blocks[0][1].source == "<p>Intro line one<br/>still intro</p>"
+    assert post.excerpt == "Intro line one still intro"
+    assert blocks[1][1]["text"] == "A heading"
+    assert blocks[2][1]["remote_url"] == "https://1.bp.blogspot.com/-a/s1600/full.jpg"
+    assert blocks[2][1]["alt_text"] == "A hanok"
+    assert blocks[3][1]["caption"] == "Namdaemun market"
+    assert blocks[3][1]["remote_url"].endswith("/s1600/market.jpg")
+    assert blocks[4][1]["text"] == "Quoted words."
+    assert blocks[5][1].source == "<ul><li>one</li><li><b>two</b></li></ul>"
+    assert blocks[6][1].url == "https://www.youtube.com/watch?v=abcdefghijk"
+
+
+def test_nothing_from_an_export_can_run_script(blog, client, tmp_path):
+    export = classic_export_with_body(
+        tmp_path,
+        "Hello<script>alert(1)</script><br /><br />"
+        '<a href="javascript:alert(2)">click</a> <img src="x.png" onerror="alert(3)" />'
+        '<br /><br /><table onclick="alert(4)"><tr><td>'
+        '<a href="javascript:alert(5)">cell</a></td></tr></table>'
+        '<iframe src="https://evil.example/x"></iframe>'
+        '<div style="background:url(javascript:alert(6))">styled</div>',
+    )
+
+    run_import(export)
+
+    post = PostPage.objects.get(title=OLDER_TITLE)
+    html = client.get(post.url).content.decode()
+    assert "Hello" in html and "styled" in html
+    for marker in ("alert(", "javascript:", "onerror", "onclick", "evil.example"):
+        assert marker not in html, marker
