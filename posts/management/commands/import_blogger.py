@@ -68,6 +68,12 @@ class Command(BaseCommand):
             raise CommandError(
                 f"Cannot read the export: {exc.strerror or exc}"
             ) from exc
+        except Exception as exc:  # one line, whatever went wrong; --traceback for more
+            first = (str(exc).splitlines() or [""])[0][:200]
+            raise CommandError(
+                f"Import failed ({exc.__class__.__name__}: {first}). "
+                "Nothing was written."
+            ) from exc
         progress.done()
         for line in report.lines():
             self.stdout.write(line)
