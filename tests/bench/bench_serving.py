@@ -72,6 +72,11 @@ blog = post.get_parent().specific
 print("POST", post.url)
 print("LABEL", blog.url + blog.reverse_subpage("label", args=[tag.slug]))
 print("COUNT", Comment.objects.filter(page=post, status="approved").count())
+# Fresh planner statistics, as after any bulk import (see docs/deployment.md):
+# without them PostgreSQL picks plans that take a second per listing query.
+from django.db import connection
+with connection.cursor() as cursor:
+    cursor.execute("ANALYZE")
 """
 
 
