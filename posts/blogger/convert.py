@@ -58,6 +58,8 @@ _ASKER = re.compile(
 _YOUTUBE = re.compile(r"(?:youtube(?:-nocookie)?\.com/embed/|youtu\.be/)([\w-]{6,})")
 _WS = re.compile(r"[\s\xa0]+")
 _MORE = re.compile(r"<!--\s*more\s*-->", re.I)
+# Control characters: no page wants them and lxml refuses them outright.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _EXCERPT_LIMIT = 400
 
 
@@ -309,6 +311,8 @@ def convert_body(
         strip_comments=True,
         link_rel=None,
     )
+    # After nh3: it turns character references such as &#27; into the raw control.
+    cleaned = _CONTROL.sub("", cleaned)
     body = Body()
     if not cleaned.strip():
         return body
@@ -443,7 +447,7 @@ def comment_text(html_text: str) -> str:
     """A comment's HTML as plain text with its line breaks kept."""
     text = re.sub(r"<br\s*/?>", "\n", html_text or "", flags=re.I)
     text = re.sub(r"</p\s*>", "\n\n", text, flags=re.I)
-    text = unescape(nh3.clean(text, tags=set()))
+    text = _CONTROL.sub("", unescape(nh3.clean(text, tags=set())))
     text = re.sub(r"\n{3,}", "\n\n", text)
     return text.strip()
 
