@@ -81,11 +81,34 @@ def _parse_time(text: str | None) -> datetime | None:
         raise ImportRefused(f"an entry has an unreadable date: {text[:40]!r}") from exc
 
 
-def _text(elem, path: str) -> str:
-    found = elem.find(path)
-    if found is None or found.text is None:
+_A = f"{{{ATOM}}}"
+_B = f"{{{BLOGGER_2018}}}"
+A_ID, A_TITLE, A_CONTENT = _A + "id", _A + "title", _A + "content"
+A_PUBLISHED, A_UPDATED, A_AUTHOR = _A + "published", _A + "updated", _A + "author"
+A_CATEGORY, A_LINK, A_NAME, A_URI = (
+    _A + "category",
+    _A + "link",
+    _A + "name",
+    _A + "uri",
+)
+THR_REPLY = f"{{{THR}}}in-reply-to"
+GD_PROPERTY = f"{{{GD}}}extendedProperty"
+APP_CONTROLS = {f"{{{ns}}}control": f"{{{ns}}}draft" for ns in formats.APP_NAMESPACES}
+
+
+def _children(elem) -> dict:
+    """An entry's child elements by tag, in one pass (faster than find())."""
+    kids: dict = {}
+    for child in elem:
+        kids.setdefault(child.tag, []).append(child)
+    return kids
+
+
+def _first(kids: dict, tag: str) -> str:
+    found = kids.get(tag)
+    if not found:
         return ""
-    return found.text
+    return found[0].text or ""
 
 
 def _path_of(url: str) -> str:
@@ -95,27 +118,26 @@ def _path_of(url: str) -> str:
 
 
 def _classic_entry(elem) -> Entry:
+    kids = _children(elem)
     kind = "unknown"
     labels = []
-    for cat in elem.iterfind(f"{{{ATOM}}}category"):
+    for cat in kids.get(A_CATEGORY, ()):
         scheme = cat.get("scheme", "")
         term = cat.get("term", "")
         if scheme == formats.CLASSIC_KIND_SCHEME:
             kind = term.rsplit("#", 1)[-1]
         elif scheme == formats.CLASSIC_LABEL_SCHEME and term:
             labels.append(term)
-    entry = Entry(
-        kind=kind, source_id=formats.normalise_id(_text(elem, f"{{{ATOM}}}id"), kind)
-    )
+    entry = Entry(kind=kind, source_id=formats.normalise_id(_first(kids, A_ID), kind))
     if kind in ("settings", "template", "unknown"):
         return entry  # never keep what these carry (e-mail addresses, markup)
     entry.labels = labels
     # Classic titles are escaped twice: "I&amp;#39;m" arrives here as "I&#39;m".
-    entry.title = html.unescape(_text(elem, f"{{{ATOM}}}title")).strip()
-    entry.content = _text(elem, f"{{{ATOM}}}content")
-    entry.published = _parse_time(_text(elem, f"{{{ATOM}}}published"))
-    entry.updated = _parse_time(_text(elem, f"{{{ATOM}}}updated"))
-    for link in elem.iterfind(f"{{{ATOM}}}link"):
+    entry.title = html.unescape(_first(kids, A_TITLE)).strip()
+    entry.content = _first(kids, A_CONTENT)
+    entry.published = _parse_time(_first(kids, A_PUBLISHED))
+    entry.updated = _parse_time(_first(kids, A_UPDATED))
+    for link in kids.get(A_LINK, ()):
         rel = link.get("rel")
         if rel == "alternate" and kind != "comment":
             entry.old_path = _path_of(link.get("href", ""))
@@ -124,17 +146,19 @@ def _classic_entry(elem) -> Entry:
             number = href.rsplit("/", 1)[-1]
             if number.isdigit():
                 entry.parent_ref = number
-    author = elem.find(f"{{{ATOM}}}author")
-    if author is not None:
-        entry.author_name = _text(author, f"{{{ATOM}}}name").strip()
-        entry.author_uri = _text(author, f"{{{ATOM}}}uri").strip()
-    for ns in formats.APP_NAMESPACES:
-        if _text(elem, f"{{{ns}}}control/{{{ns}}}draft").strip() == "yes":
-            entry.draft = True
-    reply_to = elem.find(f"{{{THR}}}in-reply-to")
-    if reply_to is not None:
-        entry.post_ref = formats.normalise_id(reply_to.get("ref", ""), "post")
-    for prop in elem.iterfind(f"{{{GD}}}extendedProperty"):
+    authors = kids.get(A_AUTHOR)
+    if authors:
+        author = _children(authors[0])
+        entry.author_name = _first(author, A_NAME).strip()
+        entry.author_uri = _first(author, A_URI).strip()
+    for control_tag, draft_tag in APP_CONTROLS.items():
+        for control in kids.get(control_tag, ()):
+            if _first(_children(control), draft_tag).strip() == "yes":
+                entry.draft = True
+    replies = kids.get(THR_REPLY)
+    if replies:
+        entry.post_ref = formats.normalise_id(replies[0].get("ref", ""), "post")
+    for prop in kids.get(GD_PROPERTY, ()):
         if prop.get("name") == "blogger.contentRemoved" and prop.get("value") == "true":
             entry.removed = True
     if entry.parent_ref:
@@ -143,40 +167,37 @@ def _classic_entry(elem) -> Entry:
 
 
 def _takeout_entry(elem) -> Entry:
-    b = f"{{{BLOGGER_2018}}}"
-    kind = formats.TAKEOUT_KINDS.get(_text(elem, f"{b}type").strip(), "unknown")
-    entry = Entry(
-        kind=kind, source_id=formats.normalise_id(_text(elem, f"{{{ATOM}}}id"), kind)
-    )
+    kids = _children(elem)
+    kind = formats.TAKEOUT_KINDS.get(_first(kids, _B + "type").strip(), "unknown")
+    entry = Entry(kind=kind, source_id=formats.normalise_id(_first(kids, A_ID), kind))
     if kind == "unknown":
         return entry
-    status = _text(elem, f"{b}status").strip()
-    trashed = bool(_text(elem, f"{b}trashed").strip()) or status in (
+    status = _first(kids, _B + "status").strip()
+    trashed = bool(_first(kids, _B + "trashed").strip()) or status in (
         "SOFT_TRASHED",
         "DELETED",
     )
-    entry.title = _text(elem, f"{{{ATOM}}}title").strip()
-    entry.content = _text(elem, f"{{{ATOM}}}content")
-    entry.published = _parse_time(_text(elem, f"{{{ATOM}}}published"))
-    entry.updated = _parse_time(_text(elem, f"{{{ATOM}}}updated"))
-    entry.old_path = _path_of(_text(elem, f"{b}filename").strip())
+    entry.title = _first(kids, A_TITLE).strip()
+    entry.content = _first(kids, A_CONTENT)
+    entry.published = _parse_time(_first(kids, A_PUBLISHED))
+    entry.updated = _parse_time(_first(kids, A_UPDATED))
+    entry.old_path = _path_of(_first(kids, _B + "filename").strip())
     entry.labels = [
-        cat.get("term")
-        for cat in elem.iterfind(f"{{{ATOM}}}category")
-        if cat.get("term")
+        cat.get("term") for cat in kids.get(A_CATEGORY, ()) if cat.get("term")
     ]
-    author = elem.find(f"{{{ATOM}}}author")
-    if author is not None:
-        entry.author_name = _text(author, f"{{{ATOM}}}name").strip()
-        entry.author_uri = _text(author, f"{{{ATOM}}}uri").strip()
-        if _text(author, f"{b}type").strip() == "ANONYMOUS":
+    authors = kids.get(A_AUTHOR)
+    if authors:
+        author = _children(authors[0])
+        entry.author_name = _first(author, A_NAME).strip()
+        entry.author_uri = _first(author, A_URI).strip()
+        if _first(author, _B + "type").strip() == "ANONYMOUS":
             entry.author_name = entry.author_name or "Anonymous"
     entry.draft = status == "DRAFT"
     if kind == "comment":
         # A removed comment keeps its place in its thread.
         entry.removed = trashed
-        entry.post_ref = formats.normalise_id(_text(elem, f"{b}parent"), "post")
-        parent = _text(elem, f"{b}inReplyTo").strip()
+        entry.post_ref = formats.normalise_id(_first(kids, _B + "parent"), "post")
+        parent = _first(kids, _B + "inReplyTo").strip()
         if parent:
             entry.parent_ref = formats.normalise_id(parent, "comment")
     else:
