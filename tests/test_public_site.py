@@ -10,6 +10,7 @@ import pytest
 from defusedxml import ElementTree as ET
 from django.template.loader import render_to_string
 from wagtail.models import PageViewRestriction
+from wagtail.test.utils import WagtailPageTestCase
 
 from posts.archive import archive_years, labels_with_counts
 from posts.related import related_posts
@@ -462,3 +463,38 @@ def test_search_finds_the_imported_seed_post_by_a_word_of_its_translation(client
     assert '<span lang="ko">' in page
     assert client.get("/blog/label/north-korea/").status_code == 200
     assert client.get("/blog/2012/03/").status_code == 200
+
+
+class PreviewTests(WagtailPageTestCase):
+    """Editors preview posts in the admin: the public templates must render."""
+
+    def test_post_and_blog_pages_are_previewable(self):
+        from home.models import HomePage
+        from tests.factories import PostIndexPageFactory
+
+        blog = PostIndexPageFactory(parent=HomePage.objects.get())
+        post = make_post(
+            blog,
+            "Previewed post",
+            at(2016, 5),
+            ["food"],
+            factory=QuestionPostPageFactory,
+            body=translation_body("A previewed translation."),
+        )
+        for page in (post, blog):
+            response = page.make_preview_request()
+            self.assertEqual(response.status_code, 200)
+        self.assertContains(post.make_preview_request(), "A previewed translation.")
+
+    def test_a_new_unsaved_post_previews(self):
+        from home.models import HomePage
+        from posts.models import PostPage
+        from tests.factories import PostIndexPageFactory
+
+        blog = PostIndexPageFactory(parent=HomePage.objects.get())
+        draft = PostPage(title="Not saved yet", slug="not-saved-yet")
+        # The admin builds the unsaved page under its parent like this.
+        draft.path = blog.path + "9999"
+        draft.depth = blog.depth + 1
+        response = draft.make_preview_request()
+        self.assertContains(response, "Not saved yet")
