@@ -278,6 +278,9 @@ def test_imported_pages_are_listed_edited_and_searched_in_the_admin(blog, admin_
     found = admin_client.get("/admin/pages/search/", {"q": "Left Behind"})
     assert SEED_TITLE in found.content.decode()
     assert PostPage.objects.live().search("Joo Seong-Ha").count() >= 1
+    # Words of the quoted translation and of a label are indexed too.
+    for word in ("repatriation", "Translation"):
+        assert post.pk in [p.pk for p in PostPage.objects.live().search(word)], word
     publication = Publication.objects.get(name="Dong-A Ilbo")
     assert (
         ReferenceIndex.get_references_to(publication)

@@ -23,11 +23,13 @@ import uuid
 from contextlib import contextmanager
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
 from django.db import connection
 from django.db.models import F
 from django.utils.text import slugify
 from wagtail.models import Page, PageLogEntry, ReferenceIndex, Revision
 from wagtail.search.backends import get_search_backends
+from wagtail.search.index import SearchField
 
 from posts.models import PostPage, PostPageTag
 
@@ -232,13 +234,17 @@ def _insert_rows(model, objects) -> None:
 def index_pages(pages, index_search: bool = True) -> None:
     """Add pages to the search index and the reference index, in bulk."""
     by_model: dict = {}
+    texts = {}
     for page in pages:
         by_model.setdefault(type(page), []).append(page.pk)
+        texts[page.pk] = getattr(page, "_search_text", None)
     for model, ids in by_model.items():
         queryset = model.objects.filter(pk__in=ids)
         if issubclass(model, PostPage):
             queryset = queryset.prefetch_related("tagged_items__tag", "tags")
         objects = list(queryset)
+        for obj in objects:
+            obj._search_text = texts.get(obj.pk)
         if index_search:
             with one_pass_indexing():
                 for backend in get_search_backends(with_auto_update=True):
@@ -282,13 +288,36 @@ _DATABASE_BACKENDS = (
 )
 
 
+class _NoFields:
+    def get_field(self, name):
+        raise FieldDoesNotExist(name)
+
+
+class _Text:
+    """Stands in for a page whose text the importer already extracted.
+
+    A search field looks the value up as a plain attribute on it, so the
+    backend indexes the text without converting the StreamField again.
+    """
+
+    _meta = _NoFields()
+
+    def __init__(self, values: dict):
+        self.__dict__.update(values)
+
+
 def _memo_prepare_field(self, obj, field):
     # The database search backends read every field of an object three times
-    # (title, autocomplete, body); a StreamField body is the costly one.
+    # (title, autocomplete, body); a StreamField body is the costly one, and
+    # for imported pages its text is known already.
     cache = self.__dict__.setdefault("_one_pass", {})
     key = (id(obj), id(field))
     if key not in cache:
-        cache[key] = list(self._base_prepare_field(obj, field))
+        texts = getattr(obj, "_search_text", None) or {}
+        target = obj
+        if isinstance(field, SearchField) and field.field_name in texts:
+            target = _Text({field.field_name: texts[field.field_name]})
+        cache[key] = list(self._base_prepare_field(target, field))
     return iter(cache[key])
 
 

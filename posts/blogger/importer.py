@@ -50,7 +50,7 @@ from readers.models import Comment
 
 from . import images
 from .bulk import BulkPageWriter, _relative_url, insert_plain_rows
-from .convert import comment_text, convert_body, old_link_rewriter
+from .convert import comment_text, convert_body, old_link_rewriter, searchable_text
 from .formats import ImportRefused, normalise_id, number_of
 from .parse import Entry, FeedInfo, iter_entries
 
@@ -529,6 +529,7 @@ class BloggerImporter:
             else:
                 page = PostPage(**common)
             tag_ids = self._tag_ids(entry.labels)
+        page._search_text = {"body": searchable_text(body.blocks)}
         page.slug = writer.unique_slug(slug_source, entry.title)
         page._blogger = (entry, digest, has_old_links)
         writer.add(
