@@ -4,9 +4,10 @@ When PostgreSQL restarts (or a connection is cut), Django raises
 `OperationalError` or `InterfaceError` wherever the next query runs: in a view,
 in a template, in a middleware. Django turns any of them into its 500 page. A
 receiver of `got_request_exception` notes on the request that the cause was the
-database; this middleware, first in MIDDLEWARE so that it wraps every other
-layer, then answers 503 "Service unavailable" with a Retry-After header and a
-self-contained page (rendering the site's templates would need the database).
+database; this middleware, right after SecurityMiddleware so that it wraps
+every layer that may query the database (and the production security headers
+still wrap it), then answers 503 "Service unavailable" with a Retry-After
+header and a self-contained page (the site's templates would need the database).
 
 With CONN_HEALTH_CHECKS on, the next request after the database returns opens a
 fresh connection: the site recovers without restarting the workers.
