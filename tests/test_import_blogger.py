@@ -441,3 +441,15 @@ def test_nothing_from_an_export_can_run_script(blog, client, tmp_path):
     assert "Hello" in html and "styled" in html
     for marker in ("alert(", "javascript:", "onerror", "onclick", "evil.example"):
         assert marker not in html, marker
+
+
+def test_reference_index_is_what_wagtail_itself_records(blog):
+    run_import(SEED_CLASSIC)
+    run_import(GPODDER)
+    before = sorted(ReferenceIndex.objects.values_list("id", flat=True))
+    assert before
+
+    for entry in LegacyEntry.objects.select_related("page"):
+        ReferenceIndex.create_or_update_for_object(entry.page.specific)
+
+    assert sorted(ReferenceIndex.objects.values_list("id", flat=True)) == before

@@ -22,11 +22,14 @@ import sys
 import uuid
 from contextlib import contextmanager
 
+from django.contrib.contenttypes.fields import GenericForeignKey, GenericRel
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
 from django.db import connection
 from django.db.models import F
 from django.utils.text import slugify
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel, get_all_child_relations
 from wagtail.models import Page, PageLogEntry, ReferenceIndex, Revision
 from wagtail.search.backends import get_search_backends
 from wagtail.search.index import SearchField
@@ -257,11 +260,14 @@ def _reference_rows(model, objects) -> None:
     content_type = ContentType.objects.get_for_model(model)
     base = ContentType.objects.get_for_model(Page)
     rows = []
+    plan = _reference_plan(model)
     for obj in objects:
         obj.wagtail_admin_comments = []
-        for to_ct, to_id, model_path, content_path in set(
-            ReferenceIndex._extract_references_from_object(obj)
-        ):
+        if plan is None:
+            found = ReferenceIndex._extract_references_from_object(obj)
+        else:
+            found = _references(obj, plan)
+        for to_ct, to_id, model_path, content_path in set(found):
             rows.append(
                 ReferenceIndex(
                     content_type=content_type,
@@ -280,6 +286,79 @@ def _reference_rows(model, objects) -> None:
     if connection.features.supports_ignore_conflicts:
         kwargs["ignore_conflicts"] = True
     ReferenceIndex.objects.bulk_create(rows, batch_size=1000, **kwargs)
+
+
+_PLANS: dict = {}
+
+
+def _base_ct_id(model) -> int:
+    return ReferenceIndex._get_base_content_type(model).id
+
+
+def _reference_plan(model):
+    """Where ``model``'s references can be, worked out once per model.
+
+    The same rules as ``ReferenceIndex._extract_references_from_object``, which
+    walks every field of every object; ``None`` (use Wagtail's walk) for a model
+    with a generic foreign key.
+    """
+    if model in _PLANS:
+        return _PLANS[model]
+    fields = []
+    plan = {"fields": fields, "children": []}
+    for field in model._meta.get_fields():
+        if field.is_relation and field.many_to_one:
+            if getattr(field, "wagtail_reference_index_ignore", False) or getattr(
+                field.related_model, "wagtail_reference_index_ignore", False
+            ):
+                continue
+            if isinstance(field, ParentalKey | GenericRel):
+                continue
+            if isinstance(field, GenericForeignKey):
+                plan = None
+                break
+            fields.append(("fk", field))
+        if hasattr(field, "extract_references"):
+            fields.append(("content", field))
+    if plan is not None and issubclass(model, ClusterableModel):
+        for relation in get_all_child_relations(model):
+            child_plan = _reference_plan(relation.related_model)
+            if child_plan is None:
+                plan = None
+                break
+            plan["children"].append((relation.get_accessor_name(), child_plan))
+    _PLANS[model] = plan
+    return plan
+
+
+def _references(obj, plan):
+    for kind, field in plan["fields"]:
+        value = field.value_from_object(obj)
+        if value is None:
+            continue
+        if kind == "fk":
+            yield (_base_ct_id(field.related_model), str(value), field.name, field.name)
+            continue
+        for to_model, to_id, model_path, content_path in field.extract_references(
+            value
+        ):
+            yield (
+                _base_ct_id(to_model),
+                to_id,
+                f"{field.name}.{model_path}",
+                f"{field.name}.{content_path}",
+            )
+    for relation_name, child_plan in plan["children"]:
+        for child in getattr(obj, relation_name).all():
+            for to_ct, to_id, model_path, content_path in _references(
+                child, child_plan
+            ):
+                yield (
+                    to_ct,
+                    to_id,
+                    f"{relation_name}.item.{model_path}",
+                    f"{relation_name}.{child.pk}.{content_path}",
+                )
 
 
 _DATABASE_BACKENDS = (

@@ -275,6 +275,13 @@ def _iter(fileobj, info: FeedInfo, on_read) -> Iterator[Entry]:
     except etree.XMLSyntaxError as exc:
         if reader.bytes_read == 0 or root is None:
             raise ImportRefused(f"the file is not XML ({_short(exc)})") from exc
+        if "Resource limit exceeded" in str(exc):
+            # libxml2's guard without huge_tree: 10 MB in one text node, or
+            # nesting deeper than 256 elements. No real export comes near it.
+            raise ImportRefused(
+                "an entry is too large or too deeply nested (over 10 MB of text "
+                "in one element, or 256 levels), a limit that protects the server"
+            ) from exc
         raise ImportRefused(f"the file is broken or truncated: {_short(exc)}") from exc
     if root is None:
         raise ImportRefused("the file is empty")
