@@ -205,6 +205,7 @@ def test_a_50_mb_single_line_body_is_refused_or_imported_within_limits(blog, tmp
     except CommandError as refused:
         message = str(refused)
         assert "\n" not in message.strip() and len(message) < 400
+        assert "too large" in message, message
         assert snapshot() == before, "a refused file left rows behind"
     else:
         page = PostPage.objects.get(title="Huge")
