@@ -353,6 +353,33 @@ def test_an_admin_login_without_a_csrf_token_is_refused(strict_client):
     assert response.status_code == 403
 
 
+@pytest.mark.parametrize(
+    ("url", "fields"),
+    [
+        ("/admin/password_reset/", {"email": "chief@example.com"}),
+        ("/admin/login/", {"username": "x", "password": "y"}),
+    ],
+)
+def test_other_public_posts_without_a_csrf_token_are_refused(
+    strict_client, url, fields
+):
+    assert strict_client.post(url, fields).status_code == 403
+
+
+def test_a_page_password_without_a_csrf_token_is_refused(strict_client, blog):
+    from wagtail.models import PageViewRestriction
+
+    post = publish(PostPageFactory(parent=blog))
+    restriction = PageViewRestriction.objects.create(
+        page=post, restriction_type=PageViewRestriction.PASSWORD, password="sesame"
+    )
+    url = f"/_util/authenticate_with_password/{restriction.pk}/{post.pk}/"
+    response = strict_client.post(url, {"password": "sesame", "return_url": post.url})
+    assert response.status_code == 403
+    assert strict_client.get(post.url).status_code == 200  # the password form
+    assert "sesame" not in strict_client.get(post.url).content.decode()
+
+
 def test_an_admin_action_without_a_csrf_token_is_refused(blog):
     post = publish(PostPageFactory(parent=blog))
     comment = CommentFactory(page=post, status=Comment.Status.PENDING)
