@@ -42,6 +42,12 @@ MODEL_PERMISSIONS = {
         ("posts", "publication", "view_publication"),
         ("home", "sitesettings", "change_sitesettings"),
         ("readers", "commentsettings", "change_commentsettings"),
+        # Editors turn reader questions into posts ("Answer in a post") and
+        # bring in Blogger exports from the admin.
+        ("readers", "readerquestion", "view_readerquestion"),
+        ("readers", "readerquestion", "change_readerquestion"),
+        ("posts", "bloggerimport", "add_bloggerimport"),
+        ("posts", "bloggerimport", "view_bloggerimport"),
     ],
     MODERATORS: [
         ADMIN_ACCESS,

@@ -268,20 +268,18 @@ MATRIX: list[tuple[Callable[[World], bool], set[str]]] = [
     (comments_screen, {MODERATOR, SUPER}),
     (bulk_approve_comments, {MODERATOR, SUPER}),
     (edit_a_comment, {MODERATOR, SUPER}),
-    (questions_screen, {MODERATOR, SUPER}),
-    (bulk_shortlist_questions, {MODERATOR, SUPER}),
-    # Needs both the questions and adding posts: no single editorial group has
-    # both today (see docs/reliability.md), so only a superuser can.
-    (answer_a_question_in_a_post, {SUPER}),
+    (questions_screen, {MODERATOR, EDITOR, SUPER}),
+    (bulk_shortlist_questions, {MODERATOR, EDITOR, SUPER}),
+    # Needs both the questions and adding posts: Editors hold both.
+    (answer_a_question_in_a_post, {EDITOR, SUPER}),
     (site_settings, {EDITOR, SUPER}),
     (comment_settings, {EDITOR, SUPER}),
     (publications_list, {EDITOR, SUPER}),
     (add_a_publication, {EDITOR, SUPER}),
     (users_screen, {SUPER}),
-    # posts.add_bloggerimport, which no editorial group holds yet (reported in
-    # docs/reliability.md): only superusers import from the admin today.
-    (blogger_import_screen, {SUPER}),
-    (upload_an_export, {SUPER}),
+    # posts.add_bloggerimport: Editors bring exports in from the admin.
+    (blogger_import_screen, {EDITOR, SUPER}),
+    (upload_an_export, {EDITOR, SUPER}),
 ]
 
 
