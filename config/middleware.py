@@ -13,6 +13,8 @@ policy (a view that set its own) keeps it.
 
 import hashlib
 import re
+import time
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
 
 from django.conf import settings
@@ -141,6 +143,17 @@ class PageCacheMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
         self.path_scopes: dict[str, str] = {}  # entry key -> its post scope (hint)
+        # A small copy of recent pages in this worker's memory, in front of a shared
+        # (Redis) cache: a hit then fetches only the version tokens, not the page.
+        # Still checked against the shared versions on every request.
+        backend = settings.CACHES["default"]["BACKEND"]
+        self.local_limit = getattr(
+            settings,
+            "PAGE_CACHE_LOCAL_BYTES",
+            0 if backend.endswith("LocMemCache") else 32 * 1024 * 1024,
+        )
+        self.local: OrderedDict[str, dict] = OrderedDict()
+        self.local_bytes = 0
 
     # -- the request side ----------------------------------------------------------
 
@@ -174,6 +187,17 @@ class PageCacheMiddleware:
             key = self._key(request)
         except DisallowedHost:
             return self.get_response(request)
+        local = self.local.get(key)
+        if local is not None:
+            if local["expires"] > time.time():
+                tokens = cache.get_many([page_cache._key(s) for s in local["deps"]])
+                if all(
+                    tokens.get(page_cache._key(s)) == t
+                    for s, t in local["deps"].items()
+                ):
+                    self.local.move_to_end(key)
+                    return self._from_entry(request, local)
+            self._forget_local(key)
         scopes = [page_cache.SITE]
         hinted = self.path_scopes.get(key)
         if hinted:
@@ -186,6 +210,9 @@ class PageCacheMiddleware:
             if missing:
                 current.update(page_cache.versions(missing))
             if all(current.get(s) == t for s, t in entry["deps"].items()):
+                if not hinted:
+                    self._remember_scope(key, entry["deps"])
+                self._keep_local(key, entry)
                 return self._from_entry(request, entry)
         site = (
             current.get(page_cache.SITE)
@@ -252,14 +279,34 @@ class PageCacheMiddleware:
             "content": content,
             "fields": sorted(fields),
             "page_id": state.page_id,
+            "expires": time.time() + timeout,
         }
         cache.set(key, entry, timeout=timeout)
+        self._keep_local(key, entry)
+        self._remember_scope(key, deps)
+        response[self.header] = self.MISS
+
+    def _keep_local(self, key: str, entry: dict) -> None:
+        if not self.local_limit or "expires" not in entry:
+            return
+        self._forget_local(key)
+        self.local[key] = entry
+        self.local_bytes += len(entry["content"])
+        while self.local_bytes > self.local_limit and self.local:
+            self._forget_local(next(iter(self.local)))
+
+    def _forget_local(self, key: str) -> None:
+        entry = self.local.pop(key, None)
+        if entry is not None:
+            self.local_bytes -= len(entry["content"])
+
+    def _remember_scope(self, key: str, deps: dict) -> None:
+        """Next time, read this page's post version with the page: one round trip."""
         post_scopes = [s for s in deps if s.startswith("post:")]
         if post_scopes:
             if len(self.path_scopes) > 10000:
                 self.path_scopes.clear()
             self.path_scopes[key] = post_scopes[0]
-        response[self.header] = self.MISS
 
     def _add_shared_cache_headers(self, response: HttpResponse, fields) -> None:
         """s-maxage for a CDN on pages without a per-visitor token; private else."""

@@ -455,3 +455,26 @@ def test_fragments_save_the_queries_of_the_heavy_parts(
     assert len(second) < len(first)
     sql = " ".join(q["sql"] for q in second.captured_queries)
     assert "django_datetime_trunc" not in sql and "date_trunc" not in sql
+
+
+def test_a_workers_own_copy_is_checked_against_the_shared_versions(
+    settings, page_cache, post, commit, django_assert_max_num_queries
+):
+    """In front of Redis each worker keeps recent pages in memory; an approval
+    made on another machine still reaches this worker's next answer."""
+    settings.PAGE_CACHE_LOCAL_BYTES = 10 * 1024 * 1024
+    reader = Client()
+    comment = CommentFactory(
+        page=post, body="Approved elsewhere.", status=Comment.Status.PENDING
+    )
+    warm(reader, post.url)
+    # The shared copy is gone: the next hit can only come from the worker's own.
+    stored = [k.split(":", 2)[2] for k in cache._cache if "pagecache:page:" in k]
+    assert stored
+    cache.delete_many(stored)
+    with django_assert_max_num_queries(0):
+        assert reader.get(post.url)[HEADER] == "hit"
+    commit(comment.approve)
+    response = reader.get(post.url)
+    assert response[HEADER] == "miss"
+    assert b"Approved elsewhere." in response.content
