@@ -54,7 +54,9 @@ SECURITY_SETTINGS = [
 
 def run_manage(*args, env_overrides=None, drop=()):
     env = {k: v for k, v in os.environ.items() if k not in drop}
-    for name in ("DATABASE_URL", "REDIS_URL"):
+    # The browser tests allow sync ORM calls under Playwright's event loop; a
+    # deployment never does, and check --deploy rightly refuses it.
+    for name in ("DATABASE_URL", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"):
         env.pop(name, None)
     env.update(REAL_ENV)
     env.update(env_overrides or {})
