@@ -14,6 +14,21 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 FEED_LENGTH = 20
 # What XML 1.0 cannot carry at all; an imported or pasted title may hold one.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# Site-relative links and images: feed readers show content away from the site.
+_RELATIVE_URL = re.compile(r'(\b(?:href|src)=")/(?!/)')
+_SRCSET = re.compile(r'\bsrcset="([^"]*)"')
+_SRCSET_RELATIVE = re.compile(r"(^|,\s*)/(?!/)")
+
+
+def absolute_urls(html: str, root: str) -> str:
+    """Point site-relative href, src and srcset URLs at `root` (ends in /)."""
+    html = _RELATIVE_URL.sub(lambda m: m.group(1) + root, html)
+
+    def one_srcset(match):
+        urls = _SRCSET_RELATIVE.sub(lambda m: m.group(1) + root, match.group(1))
+        return f'srcset="{urls}"'
+
+    return _SRCSET.sub(one_srcset, html)
 
 
 def _xml_safe(value):
@@ -116,9 +131,10 @@ class LatestPostsFeed(Feed):
         return [tag.name for tag in item.tags.all()]
 
     def _full_content(self, item):
-        return render_to_string(
+        html = render_to_string(
             "includes/feed_item.html", {"post": item}, request=self.request
         )
+        return absolute_urls(html, self.request.build_absolute_uri("/"))
 
     def item_description(self, item):
         return self._full_content(item)

@@ -13,6 +13,7 @@ from wagtail.models import PageViewRestriction
 from wagtail.test.utils import WagtailPageTestCase
 
 from posts.archive import archive_years, labels_with_counts
+from posts.feeds import absolute_urls
 from posts.related import related_posts
 from tests.factories import PostPageFactory, QuestionPostPageFactory, publish
 
@@ -217,6 +218,27 @@ def test_atom_feed_is_atom_with_content_and_summary(client, posts):
     assert age.find(f"{ATOM}summary").text == "A short excerpt."
     assert age.find(f"{ATOM}link").get("href").startswith("http://testserver/blog/")
     assert age.findtext(f"{ATOM}published").startswith("2012-03-05")
+
+
+def test_feed_content_links_point_at_the_site_not_at_the_feed_reader(client, blog):
+    post = PostPageFactory(
+        parent=blog,
+        title="Linking around",
+        body=[("paragraph", '<p>See <a href="/about/">about</a>.</p>')],
+    )
+    publish(post)
+    rss = ET.fromstring(client.get("/blog/feed/").content)
+    item = next(i for i in rss.iter("item") if i.findtext("title") == "Linking around")
+    assert 'href="http://testserver/about/"' in item.findtext("description")
+    assert 'href="/about/"' not in item.findtext("description")
+
+
+def test_absolute_urls_rewrites_every_srcset_candidate():
+    html = '<img src="/a.jpg" srcset="/a-400.jpg 400w, /a-800.jpg 800w, //cdn/x 1x">'
+    assert absolute_urls(html, "https://blog.example/") == (
+        '<img src="https://blog.example/a.jpg" srcset="https://blog.example/a-400.jpg'
+        ' 400w, https://blog.example/a-800.jpg 800w, //cdn/x 1x">'
+    )
 
 
 def test_label_feeds_hold_only_that_label(client, posts):
