@@ -2,8 +2,10 @@
 
 import datetime
 import importlib
+import re
 
 import pytest
+import wagtail_factories
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 from wagtail.models import Page
@@ -217,3 +219,21 @@ def test_production_settings_import(monkeypatch):
     monkeypatch.setenv("DJANGO_SECRET_KEY", "x" * 60)
     monkeypatch.setenv("DJANGO_ALLOWED_HOSTS", "example.org")
     importlib.reload(importlib.import_module("config.settings.production"))
+
+
+@pytest.mark.parametrize(
+    ("width", "candidates"),
+    [(1600, ["400w", "800w", "1200w"]), (900, ["400w", "800w"]), (320, [])],
+)
+def test_figure_offers_only_the_sizes_its_original_has(blog, client, width, candidates):
+    image = wagtail_factories.ImageFactory(file__width=width, file__height=width // 2)
+    post = PostPageFactory(
+        parent=blog,
+        title="A picture",
+        body=[("image", {"image": image, "alt_text": "Seoul at night"})],
+    )
+    publish(post)
+    html = client.get(post.url).content.decode()
+    img = re.search(r"<img [^>]*>", html.split('class="block-figure"')[1]).group(0)
+    assert 'alt="Seoul at night"' in img
+    assert re.findall(r"\d+w", img) == candidates, img
