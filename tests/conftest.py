@@ -1,6 +1,17 @@
 import pytest
+from django.core.cache import caches
 
 from tests.factories import build_site
+
+
+@pytest.fixture(autouse=True)
+def _fresh_caches():
+    """Each test starts with empty caches: database ids are reused between tests,
+    so a value cached by one (a rendition, a page, a rate-limit count) must not
+    answer for another."""
+    for cache in caches.all():
+        cache.clear()
+    yield
 
 
 @pytest.fixture

@@ -4,8 +4,6 @@ dialog, run no payload and leave no injected element on the page."""
 from __future__ import annotations
 
 import io
-import os
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -14,15 +12,11 @@ from readers.models import Comment
 from tests.factories import PostPageFactory, publish
 from tests.security import exports
 
-# Playwright's sync API runs an event loop in this thread.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
-CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 # Every payload calls alert() and sets window.__pwned: either is a failure.
 RUN = "alert(1);window.__pwned=1"
 PAYLOADS = [
@@ -64,26 +58,10 @@ INSPECT = """() => {
 
 
 @pytest.fixture
-def blog(transactional_db, django_db_serialized_rollback):
+def blog(transactional_db):
     from tests.factories import build_site
 
     return build_site()[1]
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is missing: `make browser` installs it")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            headless=True,
-            args=["--no-sandbox", "--disable-background-networking"],
-        )
-        yield browser
-        browser.close()
 
 
 def visit(chromium, url: str) -> tuple[list[str], list[str]]:
@@ -149,7 +127,7 @@ def hostile_search_runs_nothing(live_server, chromium):
 
 
 def test_hostile_comments_posts_and_queries_run_nothing_in_the_browser(
-    live_server, chromium, blog, tmp_path
+    blog, live_server, chromium, tmp_path
 ):
     """One test: the transactional database is set up once for all three."""
     hostile_comments_run_nothing(live_server, chromium, blog)
