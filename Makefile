@@ -26,12 +26,13 @@ run: setup
 	@echo "Site: http://$(HOST):$(PORT)/   Admin: http://$(HOST):$(PORT)/admin/"
 	$(MANAGE) runserver $(HOST):$(PORT)
 
-# Debian's Chromium drives the browser tests (never a downloaded browser build).
+# Debian's Chromium drives the browser tests (never a downloaded browser build);
+# a Korean font lets the screenshots show the original titles.
 browser:
-	@test -x /usr/bin/chromium || { \
-		echo "Installing Debian's chromium for the browser tests"; \
+	@test -x /usr/bin/chromium && fc-list 2>/dev/null | grep -qi nanum || { \
+		echo "Installing Debian's chromium and fonts-nanum for the browser tests"; \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
+		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium fonts-nanum >/dev/null; }
 
 check: $(STAMP)
 	$(MANAGE) check

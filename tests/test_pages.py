@@ -226,7 +226,9 @@ def test_production_settings_import(monkeypatch):
     [(1600, ["400w", "800w", "1200w"]), (900, ["400w", "800w"]), (320, [])],
 )
 def test_figure_offers_only_the_sizes_its_original_has(blog, client, width, candidates):
-    image = wagtail_factories.ImageFactory(file__width=width, file__height=width // 2)
+    image = wagtail_factories.ImageFactory(
+        file__filename=f"figure-{width}.jpg", file__width=width, file__height=width // 2
+    )
     post = PostPageFactory(
         parent=blog,
         title="A picture",
@@ -237,3 +239,18 @@ def test_figure_offers_only_the_sizes_its_original_has(blog, client, width, cand
     img = re.search(r"<img [^>]*>", html.split('class="block-figure"')[1]).group(0)
     assert 'alt="Seoul at night"' in img
     assert re.findall(r"\d+w", img) == candidates, img
+
+
+@pytest.mark.parametrize(
+    ("question", "salutations"),
+    [
+        ("<p>Why is kimchi red?</p>", 1),
+        ("<p>Dear Korean,</p><p>Why is kimchi red?</p>", 1),
+        ("<p>Dear Korean, why is kimchi red?</p>", 1),
+    ],
+)
+def test_letter_opens_with_exactly_one_salutation(blog, client, question, salutations):
+    post = publish(QuestionPostPageFactory(parent=blog, question=question))
+    html = client.get(post.url).content.decode()
+    assert html.count("Dear Korean,") == salutations
+    assert "Why is kimchi red?" in html or "why is kimchi red?" in html

@@ -1,10 +1,12 @@
 import datetime
+import re
 
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
 from django.http import Http404
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.html import strip_tags
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from taggit.models import TaggedItemBase
@@ -15,6 +17,9 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from posts.blocks import RICH_TEXT_FEATURES, PostBodyBlock
+
+# "Dear Korean," / "Dear Sir," — the salutation a reader's letter opens with.
+LETTER_OPENING = re.compile(r"Dear\b[^,\n]{0,40},", re.IGNORECASE)
 
 
 class PostIndexPage(RoutablePageMixin, Page):
@@ -360,6 +365,13 @@ class QuestionPostPage(PostPage):
     parent_page_types = ["posts.PostIndexPage"]
     subpage_types: list[str] = []
     template = "pages/question_post_page.html"
+
+    @property
+    def needs_salutation(self) -> bool:
+        """False when the letter already opens with its own "Dear …," line, as
+        imported letters do; the template then adds none."""
+        text = strip_tags(self.question or "").lstrip()
+        return not LETTER_OPENING.match(text)
 
     class Meta:
         verbose_name = "question post page"
