@@ -43,7 +43,9 @@ def client_ip(request) -> str:
     if header:
         forwarded = request.META.get(header, "")
         if forwarded:
-            return forwarded.split(",")[0].strip()
+            # The last address is the one our proxy saw; earlier ones are
+            # whatever the client chose to send.
+            return forwarded.split(",")[-1].strip()
     return request.META.get("REMOTE_ADDR", "")
 
 

@@ -499,3 +499,15 @@ def test_thread_renders_in_the_same_number_of_queries_for_5_or_500(
         + text(response).count('class="comment comment-removed"')
         == large_count
     )
+
+
+def test_behind_a_proxy_the_address_the_proxy_saw_counts_not_what_the_client_sent(
+    rf, settings
+):
+    from readers.spam import client_ip
+
+    settings.READERS_CLIENT_IP_HEADER = "HTTP_X_FORWARDED_FOR"
+    request = rf.get("/", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.9")
+    assert client_ip(request) == "203.0.113.9"
+    settings.READERS_CLIENT_IP_HEADER = ""
+    assert client_ip(request) == "127.0.0.1"

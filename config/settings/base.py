@@ -190,3 +190,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+
+# Behind a reverse proxy: the request header (as in request.META, e.g.
+# HTTP_X_FORWARDED_FOR) that carries the reader's address, for rate limits.
+READERS_CLIENT_IP_HEADER = os.environ.get("READERS_CLIENT_IP_HEADER", "")
