@@ -36,11 +36,6 @@ DATABASES = {
     }
 }
 
-# Wagtail's search index uses PostgreSQL's own fields there; Django 6.1 checks that
-# django.contrib.postgres is installed for them (postgres.E005).
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    INSTALLED_APPS = [*INSTALLED_APPS, "django.contrib.postgres"]  # noqa: F405
-
 # HTTPS ends at the load balancer, which must set X-Forwarded-Proto itself (and drop
 # whatever a client sent): Django trusts this header on every request.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
