@@ -13,36 +13,14 @@ from __future__ import annotations
 
 import datetime
 import os
-import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent.parent
-REPEAT = int(os.environ.get("BENCH_REPEAT", "7"))
+from support import median_ms, setup_django
+
 BIG = int(os.environ.get("BENCH_EDITORIAL_POSTS", "1500"))
-
-
-def setup_django(db_path: str) -> None:
-    sys.path.insert(0, str(ROOT))
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
-    os.environ["DATABASE_URL"] = f"sqlite:///{db_path}"
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-
-
-def median_ms(fn, repeat=REPEAT) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
 
 
 def add_posts(blog, count, start_day, scheduled=0, in_review=0, author=None):
