@@ -13,7 +13,7 @@ from wagtail.models import Page, Site
 
 from readers import closure, spam
 from readers.models import Comment
-from readers.templatetags.readers_tags import comment_body, safe_web_url
+from readers.render import comment_body, safe_web_url
 
 FEED_SIZE = 30
 
