@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import datetime
 import json
 import time
 
 import lxml.html
-from django.utils import timezone
 
-from readers import spam
 from readers.ask import sign_started_at
+from tests.comments_support import form_data as comment_data  # noqa: F401
 
 # Attributes whose value a browser may treat as a URL to run.
 URL_ATTRIBUTES = ("href", "src", "action", "formaction", "xlink:href", "data")
@@ -68,22 +66,6 @@ def executable_bits(html: str) -> list[str]:
 def assert_inert(html: str) -> None:
     bits = executable_bits(html)
     assert not bits, f"markup that could run: {bits}"
-
-
-def comment_data(page, *, loaded_seconds_ago=30, **fields) -> dict:
-    """What a reader's browser sends from a form loaded a little while ago."""
-    loaded = timezone.now() - datetime.timedelta(seconds=loaded_seconds_ago)
-    data = {
-        "name": "Min-jung",
-        "email": "minjung@example.org",
-        "website": "",
-        "body": "Thank you for explaining this.",
-        "parent": "",
-        "token": spam.form_token(page.pk, loaded),
-        "subject": "",
-    }
-    data.update(fields)
-    return data
 
 
 def ask_data(**fields) -> dict:
