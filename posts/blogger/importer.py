@@ -625,6 +625,12 @@ class BloggerImporter:
         batch, self.comment_batch = self.comment_batch, []
         if not batch:
             return
+        self._write_comments(self._ready(batch, on_unknown=self._wait))
+        self._tick()
+
+    def _ready(self, batch, on_unknown) -> list[Entry]:
+        """The comments of `batch` whose post is known; the others are skipped
+        (their post was trashed) or handed to `on_unknown`."""
         self._resolve_targets(batch)
         ready = []
         for entry in batch:
@@ -634,9 +640,8 @@ class BloggerImporter:
             elif number in self.trashed:
                 self.report.skip("comments", "on a post trashed or deleted")
             else:
-                self._wait(entry)
-        self._write_comments(ready)
-        self._tick()
+                on_unknown(entry)
+        return ready
 
     def _resolve_targets(self, batch) -> None:
         missing = {
@@ -682,18 +687,11 @@ class BloggerImporter:
             if self.waiting:
                 yield self.waiting
 
+        def not_in_export(entry: Entry) -> None:
+            self.report.skip("comments", "on a post not in the export")
+
         for batch in batches():
-            self._resolve_targets(batch)
-            ready = []
-            for entry in batch:
-                number = number_of(entry.post_ref)
-                if number in self.known_pages:
-                    ready.append(entry)
-                elif number in self.trashed:
-                    self.report.skip("comments", "on a post trashed or deleted")
-                else:
-                    self.report.skip("comments", "on a post not in the export")
-            self._write_comments(ready)
+            self._write_comments(self._ready(batch, on_unknown=not_in_export))
         self.waiting = []
 
     def _comment_values(self, entry: Entry) -> dict:
