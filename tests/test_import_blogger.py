@@ -9,11 +9,12 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from taggit.models import Tag
 from wagtail.contrib.redirects.models import Redirect
-from wagtail.models import Page, PageLogEntry, ReferenceIndex, Revision
+from wagtail.models import Page, ReferenceIndex, Revision
 
 from home.models import StandardPage
 from posts.models import LegacyEntry, PostPage, Publication, QuestionPostPage
 from readers.models import Comment
+from tests.import_support import snapshot
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SEED_CLASSIC = FIXTURES / "seed-classic.xml"
@@ -29,20 +30,6 @@ def run_import(path, *args):
     out = io.StringIO()
     call_command("import_blogger", str(path), *args, stdout=out)
     return out.getvalue()
-
-
-def snapshot():
-    """Row counts of everything an import writes."""
-    return {
-        "pages": Page.objects.count(),
-        "revisions": Revision.objects.count(),
-        "comments": Comment.objects.count(),
-        "redirects": Redirect.objects.count(),
-        "legacy": LegacyEntry.objects.count(),
-        "tags": Tag.objects.count(),
-        "publications": Publication.objects.count(),
-        "log": PageLogEntry.objects.count(),
-    }
 
 
 @pytest.mark.parametrize(

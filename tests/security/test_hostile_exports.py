@@ -16,12 +16,10 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import Client
-from taggit.models import Tag
-from wagtail.contrib.redirects.models import Redirect
-from wagtail.models import Page, Revision
 
-from posts.models import LegacyEntry, PostPage
+from posts.models import PostPage
 from readers.models import Comment
+from tests.import_support import snapshot
 from tests.security import exports
 from tests.security.support import assert_inert
 
@@ -29,17 +27,6 @@ pytestmark = pytest.mark.django_db
 
 SEED = Path(__file__).resolve().parents[1] / "fixtures" / "seed-classic.xml"
 TRAP_PORT = 8391  # our range is 8380-8399
-
-
-def snapshot() -> dict:
-    return {
-        "pages": Page.objects.count(),
-        "revisions": Revision.objects.count(),
-        "comments": Comment.objects.count(),
-        "redirects": Redirect.objects.count(),
-        "legacy": LegacyEntry.objects.count(),
-        "tags": Tag.objects.count(),
-    }
 
 
 def run(path) -> str:
