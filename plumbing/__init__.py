@@ -1,0 +1,1 @@
+"""Plumbing that belongs to no domain app: page caching, rate limits, form tokens."""
