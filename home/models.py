@@ -6,6 +6,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from posts.blocks import RICH_TEXT_FEATURES, PostBodyBlock
+from posts.queries import latest_posts
 
 
 class HomePage(Page):
@@ -25,8 +26,6 @@ class HomePage(Page):
     template = "pages/home_page.html"
 
     def get_context(self, request, *args, **kwargs):
-        from posts.queries import latest_posts
-
         context = super().get_context(request, *args, **kwargs)
         context["latest_posts"] = latest_posts(self.latest_posts_count)
         return context

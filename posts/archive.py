@@ -9,7 +9,6 @@ from datetime import datetime
 
 from django.db.models import Count
 from django.db.models.functions import TruncMonth
-from taggit.models import Tag
 
 from .queries import published_posts
 
@@ -56,12 +55,4 @@ def archive_years(blog=None) -> list[ArchiveYear]:
 
 def labels_with_counts(blog=None):
     """Labels used on readable posts, by name, each with ``post_count``."""
-    return (
-        Tag.objects.filter(
-            posts_postpagetag_items__content_object__in=published_posts(blog).values(
-                "pk"
-            )
-        )
-        .annotate(post_count=Count("posts_postpagetag_items", distinct=True))
-        .order_by("name")
-    )
+    return published_posts(blog).labels()

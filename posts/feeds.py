@@ -101,14 +101,9 @@ class LatestPostsFeed(Feed):
         return self._site_name(obj)
 
     def items(self, obj):
-        from .queries import posts_with_label, published_posts
-
         blog = obj["blog"]
-        if obj["tag"]:
-            posts = posts_with_label(blog, obj["tag"])
-        else:
-            posts = published_posts(blog).order_by("-date", "-pk")
-        return list(posts.specific().prefetch_related("tags")[:FEED_LENGTH])
+        posts = blog.posts_with_label(obj["tag"]) if obj["tag"] else blog.posts()
+        return list(posts.prefetch_related("tags")[:FEED_LENGTH])
 
     def item_title(self, item):
         return item.title

@@ -14,8 +14,13 @@ from wagtail.test.utils import WagtailPageTestCase
 
 from posts.archive import archive_years, labels_with_counts
 from posts.feeds import absolute_urls
-from posts.related import related_posts
+from posts.models import PostPage
 from tests.factories import PostPageFactory, QuestionPostPageFactory, publish
+
+
+def related_posts(post):
+    return PostPage.objects.published().related_to(post)
+
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 UTC = datetime.UTC

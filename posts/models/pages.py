@@ -3,20 +3,25 @@ import re
 
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
+from django.db.models import Max, Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import strip_tags
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
-from taggit.models import TaggedItemBase
+from taggit.models import Tag, TaggedItemBase
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path, re_path
 from wagtail.fields import RichTextField, StreamField
+from wagtail.images import get_image_model
 from wagtail.models import Page
 from wagtail.search import index
 
 from posts.blocks import RICH_TEXT_FEATURES, PostBodyBlock
+from posts.feeds import LatestPostsAtomFeed, LatestPostsFeed
+
+from .querysets import PostManager
 
 # "Dear Korean," / "Dear Sir," — the salutation a reader's letter opens with.
 LETTER_OPENING = re.compile(r"Dear\b[^,\n]{0,40},", re.IGNORECASE)
@@ -44,9 +49,11 @@ class PostIndexPage(RoutablePageMixin, Page):
 
     def posts(self):
         """Live posts of this blog, newest first, with what listings show."""
-        from posts.queries import published_posts
+        return PostPage.objects.published(self).specific().newest_first()
 
-        return published_posts(self).specific().order_by("-date", "-pk")
+    def posts_with_label(self, tag):
+        """Live posts of this blog carrying one label, newest first."""
+        return PostPage.objects.published(self).with_label(tag).specific()
 
     def paginate(self, request, queryset):
         """One page of ``queryset``; odd or out-of-range numbers never fail."""
@@ -66,8 +73,6 @@ class PostIndexPage(RoutablePageMixin, Page):
         return context
 
     def _find_label(self, tag_slug):
-        from taggit.models import Tag
-
         tag = Tag.objects.filter(slug=tag_slug).first()
         if tag is None:
             raise Http404("No such label")
@@ -79,10 +84,8 @@ class PostIndexPage(RoutablePageMixin, Page):
 
     @re_path(r"^label/(?P<tag_slug>[^/]+)/$", name="label")
     def label_view(self, request, tag_slug):
-        from posts.queries import posts_with_label
-
         tag = self._find_label(tag_slug)
-        listing = posts_with_label(self, tag).specific()
+        listing = self.posts_with_label(tag)
         count = listing.count()
         if not count:
             raise Http404("No posts with this label")
@@ -105,14 +108,12 @@ class PostIndexPage(RoutablePageMixin, Page):
         return self._archive(request, int(year), int(month))
 
     def _archive(self, request, year, month=None):
-        from posts.queries import posts_in_month
-
         if month is not None and not 1 <= month <= 12:
             raise Http404("No such month")
         # Years 1 and 9999 overflow once shifted to UTC; year 0 does not exist.
         if not datetime.MINYEAR < year < datetime.MAXYEAR:
             raise Http404("No such year")
-        listing = posts_in_month(self, year, month).specific()
+        listing = PostPage.objects.published(self).in_month(year, month).specific()
         count = listing.count()
         if not count:
             raise Http404("No posts in this period")
@@ -133,26 +134,18 @@ class PostIndexPage(RoutablePageMixin, Page):
 
     @path("feed/", name="feed_rss")
     def feed_rss(self, request):
-        from posts.feeds import LatestPostsFeed
-
         return LatestPostsFeed()(request, blog=self)
 
     @path("feed/atom/", name="feed_atom")
     def feed_atom(self, request):
-        from posts.feeds import LatestPostsAtomFeed
-
         return LatestPostsAtomFeed()(request, blog=self)
 
     @re_path(r"^label/(?P<tag_slug>[^/]+)/feed/$", name="label_feed_rss")
     def label_feed_rss(self, request, tag_slug):
-        from posts.feeds import LatestPostsFeed
-
         return LatestPostsFeed()(request, blog=self, tag=self._find_label(tag_slug))
 
     @re_path(r"^label/(?P<tag_slug>[^/]+)/feed/atom/$", name="label_feed_atom")
     def label_feed_atom(self, request, tag_slug):
-        from posts.feeds import LatestPostsAtomFeed
-
         return LatestPostsAtomFeed()(request, blog=self, tag=self._find_label(tag_slug))
 
     def label_url(self, tag) -> str:
@@ -160,14 +153,14 @@ class PostIndexPage(RoutablePageMixin, Page):
 
     def get_sitemap_urls(self, request=None):
         """The blog itself, then one entry per label page."""
-        from django.db.models import Max
-
-        from posts.archive import labels_with_counts
-
         urls = super().get_sitemap_urls(request)
         base = self.get_full_url(request)
-        labels = labels_with_counts(self).annotate(
-            latest=Max("posts_postpagetag_items__content_object__last_published_at")
+        labels = (
+            PostPage.objects.published(self)
+            .labels()
+            .annotate(
+                latest=Max("posts_postpagetag_items__content_object__last_published_at")
+            )
         )
         for tag in labels:
             urls.append(
@@ -221,6 +214,8 @@ class PostPage(Page):
     )
     comments_closed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
+    objects = PostManager()
+
     content_panels = Page.content_panels + [
         FieldPanel("date"),
         FieldPanel("excerpt"),
@@ -266,8 +261,6 @@ class PostPage(Page):
 
         Read from the raw stream so the rest of the body is not loaded.
         """
-        from wagtail.images import get_image_model
-
         for block in self.body.raw_data:
             value = block.get("value")
             if block.get("type") == "image" and isinstance(value, dict):
@@ -282,10 +275,6 @@ class PostPage(Page):
         return PostIndexPage.objects.ancestor_of(self).first()
 
     def _neighbour(self, older: bool):
-        from django.db.models import Q
-
-        from posts.queries import published_posts
-
         if self.date is None or self.pk is None:
             return None
         if older:
@@ -295,7 +284,7 @@ class PostPage(Page):
             condition = Q(date__gt=self.date) | Q(date=self.date, pk__gt=self.pk)
             order = ("date", "pk")
         return (
-            published_posts()
+            PostPage.objects.published()
             .sibling_of(self, inclusive=False)
             .filter(condition)
             .order_by(*order)
@@ -325,11 +314,9 @@ class PostPage(Page):
 
     @property
     def related_posts(self):
-        """Up to five posts sharing the most labels (see posts.related)."""
+        """Up to five posts sharing the most labels with this one."""
         if not hasattr(self, "_related_posts"):
-            from posts.related import related_posts
-
-            self._related_posts = related_posts(self)
+            self._related_posts = PostPage.objects.published().related_to(self)
         return self._related_posts
 
 
