@@ -106,6 +106,7 @@ def visible_for(page, settings=None) -> Thread:
                 "body",
                 "status",
                 "created_at",
+                "by_blog_author",
             )
             .order_by("created_at", "pk")
         )

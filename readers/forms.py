@@ -11,44 +11,20 @@ from readers.models import Comment
 HONEYPOT = "subject"
 
 
-class CommentForm(forms.Form):
-    """Name, e-mail, website and comment, plus two hidden spam defences."""
+class ThreadForm(forms.Form):
+    """What every comment form asks: the comment, and what it replies to."""
 
-    name = forms.CharField(label="Name", max_length=100)
-    email = forms.EmailField(
-        label="E-mail",
-        max_length=254,
-        help_text="Never shown; only the moderators see it.",
+    body = forms.CharField(
+        label="Comment",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={"required": "Please write a comment."},
     )
-    website = forms.URLField(
-        label="Website",
-        required=False,
-        max_length=500,
-        assume_scheme="https",
-        validators=[URLValidator(schemes=["http", "https"])],
-    )
-    body = forms.CharField(label="Comment", widget=forms.Textarea(attrs={"rows": 6}))
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    token = forms.CharField(required=False, widget=forms.HiddenInput)
-    subject = forms.CharField(
-        label="Leave this field empty",
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
-    )
 
-    def __init__(self, *args, page, now=None, **kwargs):
+    def __init__(self, *args, page, **kwargs):
         super().__init__(*args, **kwargs)
         self.page = page
-        self.now = now
-        if not self.is_bound:
-            self.initial.setdefault("token", spam.form_token(page.pk, now))
         self.fields["body"].widget.attrs["maxlength"] = spam.limits().max_length
-
-    def clean_name(self):
-        name = spam.without_control_characters(self.cleaned_data["name"]).strip()
-        if not name:
-            raise forms.ValidationError("Please give a name.")
-        return name
 
     def clean_body(self):
         body = spam.without_control_characters(self.cleaned_data["body"]).strip()
@@ -78,6 +54,49 @@ class CommentForm(forms.Form):
                 "The comment you replied to is no longer available."
             )
         return parent
+
+
+class AuthorReplyForm(ThreadForm):
+    """A signed-in member of the blog's team: no name, no e-mail, no spam traps
+    (the session and the CSRF token say who writes)."""
+
+
+class CommentForm(ThreadForm):
+    """Name, e-mail, website and comment, plus two hidden spam defences."""
+
+    field_order = ["name", "email", "website", "body", "parent", "token", "subject"]
+
+    name = forms.CharField(label="Name", max_length=100)
+    email = forms.EmailField(
+        label="E-mail",
+        max_length=254,
+        help_text="Never shown; only the moderators see it.",
+    )
+    website = forms.URLField(
+        label="Website",
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        validators=[URLValidator(schemes=["http", "https"])],
+    )
+    token = forms.CharField(required=False, widget=forms.HiddenInput)
+    subject = forms.CharField(
+        label="Leave this field empty",
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    def __init__(self, *args, page, now=None, **kwargs):
+        super().__init__(*args, page=page, **kwargs)
+        self.now = now
+        if not self.is_bound:
+            self.initial.setdefault("token", spam.form_token(page.pk, now))
+
+    def clean_name(self):
+        name = spam.without_control_characters(self.cleaned_data["name"]).strip()
+        if not name:
+            raise forms.ValidationError("Please give a name.")
+        return name
 
     def clean(self):
         cleaned = super().clean()

@@ -57,6 +57,9 @@ class Comment(models.Model):
     ip_hash = models.CharField(max_length=64, blank=True, db_index=True)
     user_agent = models.CharField(max_length=300, blank=True)
     source_id = models.CharField(max_length=255, unique=True, null=True, blank=True)
+    # Written by the blog's team (a reply from the admin or a signed-in editor
+    # on the site): the thread labels it as the author's.
+    by_blog_author = models.BooleanField("by the blog's author", default=False)
 
     # A comment is not a "usage" of its post: keep comments out of Wagtail's
     # reference index (it would cost a second write for every comment).
@@ -199,6 +202,13 @@ class CommentSettings(BaseSiteSetting):
     notify_moderators = models.BooleanField(
         default=True, help_text="E-mail moderators about each pending comment."
     )
+    author_reply_name = models.CharField(
+        "name on the author's replies",
+        max_length=100,
+        blank=True,
+        help_text="The name replies from the blog's team appear under, e.g. "
+        '"The Korean". Empty: the replying editor\'s own name.',
+    )
 
     panels = [
         MultiFieldPanel(
@@ -208,6 +218,7 @@ class CommentSettings(BaseSiteSetting):
                 FieldPanel("moderation_words"),
                 FieldPanel("spam_words"),
                 FieldPanel("notify_moderators"),
+                FieldPanel("author_reply_name"),
             ],
             heading="Moderation",
         ),

@@ -39,6 +39,13 @@ def _author(comment) -> SafeString:
     return format_html("{}", comment.author_name)
 
 
+def _author_label(comment) -> SafeString:
+    """Words, not colour alone, mark a reply from the blog's author."""
+    if not comment.by_blog_author:
+        return mark_safe("")
+    return mark_safe(' <span class="comment-badge">Blog author</span>')
+
+
 def _card(node: Node, is_open: bool, max_depth: int) -> SafeString:
     comment = node.comment
     if node.removed:
@@ -62,13 +69,14 @@ def _card(node: Node, is_open: bool, max_depth: int) -> SafeString:
         '<p class="comment-meta">\n'
         '<a class="comment-number" href="#comment-{}" title="Link to this comment">'
         "#{}</a>\n"
-        '<span class="comment-author">{}</span>\n'
+        '<span class="comment-author">{}{}</span>\n'
         '<time datetime="{}">{}</time>\n'
         "</p>\n"
         '<div class="comment-body">{}</div>{}',
         comment.pk,
         node.number,
         _author(comment),
+        _author_label(comment),
         created.isoformat(),
         format_date(created, SHOWN_DATE),
         comment_body(comment.body),
@@ -85,11 +93,14 @@ def _item(node: Node, is_open: bool, max_depth: int) -> SafeString:
                 "", "{}", ((_item(r, is_open, max_depth),) for r in node.replies)
             ),
         )
+    classes = " comment-removed" if node.removed else ""
+    if node.comment.by_blog_author and not node.removed:
+        classes += " comment-by-author"
     return format_html(
         '<li id="comment-{}" class="comment{}">\n'
         '<article class="comment-card">\n{}\n</article>{}\n</li>',
         node.comment.pk,
-        " comment-removed" if node.removed else "",
+        classes,
         _card(node, is_open, max_depth),
         replies,
     )

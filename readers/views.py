@@ -13,8 +13,8 @@ from django.shortcuts import render
 from django.views.decorators.http import require_POST
 from wagtail.models import Page
 
-from readers import closure, comments, spam
-from readers.forms import CommentForm
+from readers import closure, comments, replies, spam
+from readers.forms import AuthorReplyForm, CommentForm
 from readers.models import Comment
 
 
@@ -46,6 +46,8 @@ def post_comment(request, page_id: int):
         # Forged or stale: nothing is stored, the reader learns why.
         context = {"page": page, "notice": closure.closing_notice(page)}
         return render(request, "readers/closed_page.html", context, status=403)
+    if replies.may_reply_as_author(request.user, page):
+        return _post_as_author(request, page)
     form = CommentForm(request.POST, page=page)
     if not form.is_valid():
         return render_post(request, page, form=form, status=400)
@@ -72,3 +74,22 @@ def post_comment(request, page_id: int):
         return HttpResponseRedirect(f"{url}#comment-{comment.pk}")
     messages.info(request, "Thank you. Your comment is awaiting moderation.")
     return HttpResponseRedirect(f"{url}#comments")
+
+
+def _post_as_author(request, page):
+    """A signed-in member of the blog's team: published at once, as the author's."""
+    form = AuthorReplyForm(request.POST, page=page)
+    if not form.is_valid():
+        return render_post(request, page, form=form, status=400)
+    try:
+        reply = replies.reply_as_blog_author(
+            page,
+            form.cleaned_data["body"],
+            request.user,
+            parent=form.cleaned_data["parent"],
+        )
+    except replies.ReplyRefused as refused:
+        return render_post(request, page, form=form, error=refused.message, status=400)
+    messages.success(request, "Your reply is published as the blog author's.")
+    url = page.get_url(request) or "/"
+    return HttpResponseRedirect(f"{url}#comment-{reply.pk}")

@@ -9,8 +9,8 @@ from django import template
 from django.urls import reverse
 from django.utils.html import format_html
 
-from readers import closure, comments
-from readers.forms import CommentForm
+from readers import closure, comments, replies
+from readers.forms import AuthorReplyForm, CommentForm
 from readers.render import comment_body, render_thread, safe_web_url
 
 register = template.Library()
@@ -55,13 +55,16 @@ def comment_section(context, page):
     is_open = closure.comments_open(page, settings=rules)
     reply_to = None
     form = getattr(request, "comment_form", None)
+    user = getattr(request, "user", None)
+    as_author = is_open and replies.may_reply_as_author(user, page)
+    form_class = AuthorReplyForm if as_author else CommentForm
     if is_open:
         reply_to = _reply_to(request, thread)
         if reply_to is not None and reply_to.depth >= rules.max_depth:
             reply_to = None
         if form is None:
             initial = {"parent": reply_to.comment.pk} if reply_to else {}
-            form = CommentForm(page=page, initial=initial)
+            form = form_class(page=page, initial=initial)
         elif _is_number(form.data.get("parent", "")):
             reply_to = thread.by_id.get(int(form.data["parent"]))
     return {
@@ -77,6 +80,7 @@ def comment_section(context, page):
         "error": getattr(request, "comment_error", ""),
         "feed_url": reverse("readers:post_comments_feed", args=[page.pk]),
         "policy_note": MODERATION_NOTES.get(rules.moderation, ""),
+        "as_author": replies.author_name_for(user, page) if as_author else "",
     }
 
 
