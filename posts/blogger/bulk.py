@@ -39,7 +39,7 @@ from posts.models import PostPage, PostPageTag
 _STEPLEN = Page.steplen
 
 
-def _relative_url(url_path: str, root_url_path: str) -> str:
+def relative_url(url_path: str, root_url_path: str) -> str:
     if url_path.startswith(root_url_path):
         return "/" + url_path[len(root_url_path) :]
     return url_path
@@ -67,6 +67,7 @@ class BulkPageWriter:
             ).values_list("slug", flat=True)
         )
         self.pending: list[tuple] = []
+        self.search_texts: list[dict | None] = []
         self.page_ct = ContentType.objects.get_for_model(Page)
 
     def unique_slug(self, wanted: str, fallback: str) -> str:
@@ -84,16 +85,28 @@ class BulkPageWriter:
         return slug
 
     def url_for_slug(self, slug: str) -> str:
-        return _relative_url(f"{self.parent.url_path}{slug}/", self.root_url_path)
+        return relative_url(f"{self.parent.url_path}{slug}/", self.root_url_path)
 
-    def add(self, page, *, tag_ids=(), revision_created_at=None, user_id=None):
+    def add(
+        self,
+        page,
+        *,
+        tag_ids=(),
+        revision_created_at=None,
+        user_id=None,
+        search_text: dict | None = None,
+    ):
+        """Queue a page; ``search_text`` is the text already extracted from its
+        fields (``{"body": ...}``), so indexing need not convert them again."""
         self.pending.append((page, list(tag_ids), revision_created_at, user_id))
+        self.search_texts.append(search_text)
 
     def flush(self) -> list:
-        """Write the pending pages; returns them with their ids set."""
+        """Write the pending pages; returns them, in the order added, with ids."""
         if not self.pending:
             return []
         pending, self.pending = self.pending, []
+        search_texts, self.search_texts = self.search_texts, []
         parent = self.parent
         pages = [item[0] for item in pending]
         for page in pages:
@@ -204,7 +217,8 @@ class BulkPageWriter:
                     )
                 )
         PageLogEntry.objects.bulk_create(entries)
-        index_pages(pages, self.index_search)
+        texts = {p.pk: t for p, t in zip(pages, search_texts, strict=True) if t}
+        index_pages(pages, self.index_search, texts)
         return pages
 
 
@@ -234,22 +248,22 @@ def _insert_rows(model, objects) -> None:
         )
 
 
-def index_pages(pages, index_search: bool = True) -> None:
-    """Add pages to the search index and the reference index, in bulk."""
+def index_pages(pages, index_search: bool = True, texts: dict | None = None) -> None:
+    """Add pages to the search index and the reference index, in bulk.
+
+    ``texts`` maps a page id to the text of fields already extracted
+    (``{"body": ...}``), used instead of reading those fields again.
+    """
     by_model: dict = {}
-    texts = {}
     for page in pages:
         by_model.setdefault(type(page), []).append(page.pk)
-        texts[page.pk] = getattr(page, "_search_text", None)
     for model, ids in by_model.items():
         queryset = model.objects.filter(pk__in=ids)
         if issubclass(model, PostPage):
             queryset = queryset.prefetch_related("tagged_items__tag", "tags")
         objects = list(queryset)
-        for obj in objects:
-            obj._search_text = texts.get(obj.pk)
         if index_search:
-            with one_pass_indexing():
+            with one_pass_indexing(texts or {}):
                 for backend in get_search_backends(with_auto_update=True):
                     backend.add_bulk(model, objects)
         if ReferenceIndex.model_is_indexable(model):
@@ -392,7 +406,7 @@ def _memo_prepare_field(self, obj, field):
     cache = self.__dict__.setdefault("_one_pass", {})
     key = (id(obj), id(field))
     if key not in cache:
-        texts = getattr(obj, "_search_text", None) or {}
+        texts = self._known_texts.get(getattr(obj, "pk", None)) or {}
         target = obj
         if isinstance(field, SearchField) and field.field_name in texts:
             target = _Text({field.field_name: texts[field.field_name]})
@@ -401,7 +415,7 @@ def _memo_prepare_field(self, obj, field):
 
 
 @contextmanager
-def one_pass_indexing():
+def one_pass_indexing(texts: dict):
     """Let the database search backends extract each field of a page once."""
     patched = []
     for name in _DATABASE_BACKENDS:
@@ -415,6 +429,7 @@ def one_pass_indexing():
             {
                 "_one_pass": True,
                 "_base_prepare_field": base.prepare_field,
+                "_known_texts": texts,
                 "prepare_field": _memo_prepare_field,
             },
         )

@@ -1,22 +1,21 @@
 """Where an imported post's images come from: the seam for image handling.
 
-The importer calls, on the source that :func:`image_source_for` returns:
-``prefetch_html(html)`` before converting a body and
-``localise_blocks(blocks, post_title=...)`` after (both optional), then
-``close()`` and ``report()`` at the end (optional too).
+:class:`ImageSource` is everything the import asks of an image source:
+``prefetch(entry)`` as soon as a post is read, ``needs_update(entry)`` for a
+post that did not change, ``block_value(src, link, img)`` from the converter
+for every ``<img>`` (what goes into a ``FigureBlock``), ``localise_blocks``
+just before a body is written, then ``close()`` and ``report()`` at the end.
 
-The converter calls ``block_value(src, link, img)`` for every image it meets
-and puts what comes back into a ``FigureBlock``. :class:`RemoteImages` keeps
-the picture on Blogger's servers (``remote_url``), preferring the linked
-full-size original over the ``/s320/`` thumbnail. A class that brings images
-into the Wagtail image library (from ``--images DIR``, a Takeout ``Albums/``
-folder or a download) implements the same method and sets ``image`` to the
-new image's id; :func:`image_source_for` picks one from the import options.
+:class:`RemoteImages` is the do-nothing default: pictures stay on Blogger's
+servers (``remote_url``), preferring the linked full-size original over the
+``/s320/`` thumbnail. :class:`posts.blogger.library.LibraryImages` brings them
+into the Wagtail image library instead.
 """
 
 from __future__ import annotations
 
 import re
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 _SIZE_SEGMENT = re.compile(r"/(s\d{2,4}(-[a-z0-9-]+)?|w\d+-h\d+(-[a-z0-9-]+)?)/")
@@ -43,8 +42,36 @@ def original_url(src: str, link: str) -> str:
     return src
 
 
+class ImageSource(Protocol):
+    """What the import asks of an image source."""
+
+    def prefetch(self, entry: Any) -> object:
+        """Start getting the pictures of a post just read."""
+
+    def needs_update(self, entry: Any) -> bool:
+        """Should an unchanged post be written again for its pictures?"""
+
+    def block_value(self, src: str, link: str, img: Any) -> dict:
+        """The ``FigureBlock`` value for one ``<img>``."""
+
+    def localise_blocks(self, blocks: list, *, post_title: str = "") -> list:
+        """A converted body with its figures pointing where the pictures are."""
+
+    def close(self) -> None:
+        """Finish pending work (downloads, bookkeeping)."""
+
+    def report(self) -> dict:
+        """What became of the pictures, for the import's report."""
+
+
 class RemoteImages:
     """Keep images where they are, as remote images of the figure block."""
+
+    def prefetch(self, entry) -> int:
+        return 0
+
+    def needs_update(self, entry) -> bool:
+        return False
 
     def block_value(self, src: str, link: str, img) -> dict:
         alt = (img.get("alt") or img.get("title") or "").strip()[:255]
@@ -58,24 +85,14 @@ class RemoteImages:
             "link_url": "" if not link or link == url else link,
         }
 
+    def localise_blocks(self, blocks: list, *, post_title: str = "") -> list:
+        return blocks
 
-def image_source_for(options: dict):
-    """The image source the options ask for.
+    def close(self) -> None:
+        pass
 
-    ``download_images`` or a folder (``images_dir``) brings pictures into the
-    image library (:class:`posts.blogger.library.LibraryImages`: the folder
-    first, then a download when allowed); otherwise they stay remote.
-    """
-    folder = options.get("images_dir") or ""
-    if options.get("download_images") or folder:
-        from .library import LibraryImages
-
-        return LibraryImages(
-            download=bool(options.get("download_images")),
-            folders=[folder] if folder else [],
-            dry_run=bool(options.get("dry_run")),
-        )
-    return RemoteImages()
+    def report(self) -> dict:
+        return {}
 
 
 def image_report_lines(summary: dict) -> list[str]:

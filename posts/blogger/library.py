@@ -1,7 +1,8 @@
 """Blogger images into Wagtail's image library: the importer's side of the seam.
 
-`LibraryImages` is the converter's image source (see `posts.blogger.images`)
-when an import brings pictures home. The import uses it in four steps:
+`LibraryImages` is the import's image source (an `ImageSource`, see
+`posts.blogger.images`) when an import brings pictures home. The import uses
+it in four steps:
 
 1. `prefetch(entry)` as soon as a post is read: every picture of its body
    that the library lacks starts downloading in the background, so downloads
@@ -14,8 +15,9 @@ when an import brings pictures home. The import uses it in four steps:
    time, and points the FigureBlocks at the library image (`remote_url`
    cleared). A picture that could not be had stays remote and is reported;
    a 1x1 tracking pixel is dropped from the body.
-4. `finish(report)` at the end: counts, failures with reasons, and the
-   thread pool closed.
+4. `close()` then `report()` at the end: the thread pool closed, then
+   counts and failures with reasons (`finish(report)` does both and adds
+   them to an import's report).
 
 `needs_update(entry)` tells the import that a post it would leave alone
 still has pictures outside the library (a failure last time, or an import
@@ -48,6 +50,7 @@ from wagtail.search.backends import get_search_backends
 from posts.models import ImportedImage
 
 from .fetch import FetchResult, ImageFetcher, _setting, candidate_urls, source_key
+from .images import RemoteImages
 
 COLLECTION_NAME = "Imported from Blogger"
 FLUSH_EVERY = 200  # stored images between two batches of indexing
@@ -363,7 +366,7 @@ class LibraryImages(BloggerImages):
 
     def prefetch(self, entry) -> int:
         """Start fetching the pictures of an entry's body; how many are new."""
-        missing = self.prefetch_html(getattr(entry, "content", "") or "")
+        missing = self.prefetch_html(entry.content or "")
         if missing:
             self._entries_missing.add(entry.source_id)
         return missing
@@ -383,8 +386,6 @@ class LibraryImages(BloggerImages):
     # 2. The converter's seam ---------------------------------------------
 
     def block_value(self, src: str, link: str, img) -> dict:
-        from .images import RemoteImages
-
         value = RemoteImages().block_value(src, link, img)
         remote = value["remote_url"]
         if remote:

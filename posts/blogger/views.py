@@ -10,7 +10,7 @@ from django.template.response import TemplateResponse
 
 from posts.models import BloggerImport
 
-from .importer import DEFAULT_QUESTION_OPENING
+from .report import DEFAULT_QUESTION_OPENING
 from .tasks import current_progress, run_blogger_import
 
 MAX_UPLOAD_BYTES = 500 * 1024 * 1024

@@ -7,11 +7,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from posts.blogger.fetch import takeout_albums
 from posts.blogger.formats import ImportRefused
-from posts.blogger.importer import (
-    DEFAULT_QUESTION_OPENING,
-    ImportOptions,
-    import_export,
-)
+from posts.blogger.importer import import_export
+from posts.blogger.report import DEFAULT_QUESTION_OPENING, ImportOptions
 
 
 class Command(BaseCommand):

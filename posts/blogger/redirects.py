@@ -1,0 +1,137 @@
+"""The last write step: links inside imported pages that still point at old
+Blogger addresses are pointed at the new pages, and every old address (posts,
+pages, labels, month archives, the feed) becomes a permanent redirect."""
+
+from __future__ import annotations
+
+import json
+import re
+from urllib.parse import quote
+
+from django.utils.text import slugify
+from wagtail.contrib.redirects.models import Redirect
+from wagtail.models import Page
+
+from home.models import StandardPage
+from posts.models import LegacyEntry, PostPage
+
+from .bulk import relative_url
+from .report import Report
+from .write_pages import OldAddresses
+
+_OLD_LINK_HREF = re.compile(
+    r'href=(\\?")(/(?:\d{4}/\d{2}|p)/[^"#\\]+\.html)(#[^"\\]*)?\1'
+)
+
+
+def rewrite_old_links(page_ids: set[int], root_url_path: str) -> None:
+    """Point links to old addresses straight at the new pages."""
+    ids = sorted(page_ids)
+    for start in range(0, len(ids), 200):
+        _rewrite_chunk(ids[start : start + 200], root_url_path)
+
+
+def _rewrite_chunk(chunk: list[int], root_url_path: str) -> None:
+    pages = list(Page.objects.filter(pk__in=chunk).select_related("latest_revision"))
+    specific = {p.pk: p for p in PostPage.objects.filter(pk__in=chunk)} | {
+        p.pk: p for p in StandardPage.objects.filter(pk__in=chunk)
+    }
+    wanted = set()
+    for page in specific.values():
+        raw = json.dumps(page.body.get_prep_value())
+        wanted.update(m.group(2) for m in _OLD_LINK_HREF.finditer(raw))
+    targets = dict(
+        LegacyEntry.objects.filter(old_path__in=wanted, page__isnull=False).values_list(
+            "old_path", "page_id"
+        )
+    )
+    urls = {
+        pk: relative_url(url_path, root_url_path)
+        for pk, url_path in Page.objects.filter(pk__in=targets.values()).values_list(
+            "pk", "url_path"
+        )
+    }
+    mapping = {path: urls[pid] for path, pid in targets.items() if pid in urls}
+
+    def swap(match):
+        new = mapping.get(match.group(2))
+        if new is None:
+            return match.group(0)
+        q = match.group(1)
+        return f"href={q}{new}{match.group(3) or ''}{q}"
+
+    for base in pages:
+        page = specific.get(base.pk)
+        if page is None:
+            continue
+        raw = json.dumps(page.body.get_prep_value())
+        new_raw = _OLD_LINK_HREF.sub(swap, raw)
+        if new_raw == raw:
+            continue
+        type(page).objects.filter(pk=page.pk).update(body=json.loads(new_raw))
+        revision = base.latest_revision
+        if revision is not None:
+            content = revision.content
+            body = content.get("body")
+            if isinstance(body, str):
+                content["body"] = _OLD_LINK_HREF.sub(swap, body)
+                revision.save(update_fields=["content"])
+
+
+def write_redirects(addresses: OldAddresses, blog_url: str, report: Report) -> None:
+    """A permanent redirect from every old address to its new page."""
+    wanted: dict[str, tuple[int | None, str]] = {}
+    for old_path, page_id in addresses.pages:
+        wanted[Redirect.normalise_path(old_path)] = (page_id, "")
+    for name in sorted(addresses.labels):
+        slug = addresses.label_slugs.get(name.lower(), slugify(name))
+        if not slug:
+            continue
+        # Browsers send the label percent-encoded (a space as %20), as
+        # Blogger wrote it; the redirect middleware looks that form up.
+        path = Redirect.normalise_path(f"/search/label/{quote(name, safe='')}")
+        wanted[path] = (None, f"{blog_url}label/{slug}/")
+    for year, month in sorted(addresses.months):
+        path = Redirect.normalise_path(f"/{year}/{month}/")
+        wanted[path] = (None, f"{blog_url}{year}/{month}/")
+    if wanted:
+        wanted["/feeds/posts/default"] = (None, f"{blog_url}feed/atom/")
+    paths = list(wanted)
+    for start in range(0, len(paths), 500):
+        _write_chunk(paths[start : start + 500], wanted, report)
+
+
+def _write_chunk(chunk: list[str], wanted: dict, report: Report) -> None:
+    existing = {
+        r.old_path: r
+        for r in Redirect.objects.filter(old_path__in=chunk, site__isnull=True)
+    }
+    new = []
+    for path in chunk:
+        page_id, link = wanted[path]
+        redirect = existing.get(path)
+        if redirect is None:
+            new.append(
+                Redirect(
+                    old_path=path,
+                    site=None,
+                    is_permanent=True,
+                    redirect_page_id=page_id,
+                    redirect_link=link,
+                )
+            )
+        elif (
+            redirect.redirect_page_id != page_id
+            or redirect.redirect_link != link
+            or not redirect.is_permanent
+        ):
+            redirect.redirect_page_id = page_id
+            redirect.redirect_link = link
+            redirect.is_permanent = True
+            redirect.save()
+            report.count("redirects", "updated")
+        else:
+            report.count("redirects", "unchanged")
+    if new:
+        Redirect.objects.bulk_create(new)
+        report.count("redirects", "created", len(new))

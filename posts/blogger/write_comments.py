@@ -1,0 +1,230 @@
+"""The write stage for comments.
+
+Comments are matched to their post by Blogger number. A comment met before its
+post waits in a small buffer that spills to a temporary file, and replies are
+threaded at the end from a list of (reply, parent) ids kept on disk, so memory
+does not grow with the number of comments.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from datetime import datetime
+from pathlib import Path
+
+from django.db import connection
+
+from posts.models import LegacyEntry
+from readers.models import Comment
+
+from .bulk import insert_plain_rows
+from .formats import normalise_id, number_of
+from .mapping import comment_values
+from .parse import Entry
+from .report import Report
+from .write_pages import KnownPages
+
+BATCH = 2000
+BUFFER_LIMIT = 5000
+_FIELDS = ("page_id", "author_name", "author_url", "body", "status", "created_at")
+
+
+class CommentStore:
+    """Writes comments, holding back those whose post is not known yet."""
+
+    def __init__(self, known: KnownPages, report: Report, workdir: Path):
+        self.known = known
+        self.report = report
+        self.workdir = workdir
+        self.waiting: list[Entry] = []
+        self.waiting_files: list[Path] = []
+        self.reply_file = open(workdir / "replies.tsv", "w+", encoding="utf-8")  # noqa: SIM115
+
+    def write(self, batch: list[Entry]) -> None:
+        """Write the comments whose post is known; keep the others waiting."""
+        self._write(self._ready(batch, on_unknown=self._wait))
+
+    def finish(self) -> None:
+        """Write the comments that waited, then thread the replies."""
+
+        def not_in_export(entry: Entry) -> None:
+            self.report.skip("comments", "on a post not in the export")
+
+        for batch in self._waiting_batches():
+            self._write(self._ready(batch, on_unknown=not_in_export))
+        self.waiting = []
+        self._thread_replies()
+        self.reply_file.close()
+
+    # Internals -------------------------------------------------------------
+
+    def _ready(self, batch, on_unknown: Callable[[Entry], None]) -> list[Entry]:
+        """The comments of ``batch`` whose post is known; the others are skipped
+        (their post was trashed) or handed to ``on_unknown``."""
+        self._resolve_targets(batch)
+        ready = []
+        for entry in batch:
+            number = number_of(entry.post_ref)
+            if number in self.known.pages:
+                ready.append(entry)
+            elif number in self.known.trashed:
+                self.report.skip("comments", "on a post trashed or deleted")
+            else:
+                on_unknown(entry)
+        return ready
+
+    def _resolve_targets(self, batch) -> None:
+        """Look up posts imported by an earlier run."""
+        missing = {
+            number_of(e.post_ref)
+            for e in batch
+            if number_of(e.post_ref) not in self.known.pages
+        }
+        if not missing:
+            return
+        candidates = {}
+        for e in batch:
+            number = number_of(e.post_ref)
+            if number in missing:
+                for kind in ("post", "page"):
+                    candidates[normalise_id(e.post_ref, kind)] = number
+        for source_id, page_id in LegacyEntry.objects.filter(
+            source_id__in=list(candidates), page__isnull=False
+        ).values_list("source_id", "page_id"):
+            self.known.pages[candidates[source_id]] = page_id
+
+    def _wait(self, entry: Entry) -> None:
+        self.waiting.append(entry)
+        if len(self.waiting) >= BUFFER_LIMIT:
+            path = self.workdir / f"waiting-{len(self.waiting_files)}.jsonl"
+            with open(path, "w", encoding="utf-8") as f:
+                for e in self.waiting:
+                    f.write(json.dumps(_entry_to_json(e)) + "\n")
+            self.waiting_files.append(path)
+            self.waiting = []
+
+    def _waiting_batches(self) -> Iterator[list[Entry]]:
+        for path in self.waiting_files:
+            chunk = []
+            with open(path, encoding="utf-8") as f:
+                for line in f:
+                    chunk.append(_entry_from_json(json.loads(line)))
+                    if len(chunk) >= BATCH:
+                        yield chunk
+                        chunk = []
+            if chunk:
+                yield chunk
+        if self.waiting:
+            yield self.waiting
+
+    def _write(self, entries: list[Entry]) -> None:
+        if not entries:
+            return
+        existing = {
+            row["source_id"]: row
+            for row in Comment.objects.filter(
+                source_id__in=[e.source_id for e in entries]
+            ).values("pk", "source_id", *_FIELDS)
+        }
+        new = []
+        changed = []
+        for entry in entries:
+            values = comment_values(entry, self.known.pages[number_of(entry.post_ref)])
+            row = existing.get(entry.source_id)
+            if row is None:
+                values["source_id"] = entry.source_id
+                if values["status"] == Comment.Status.APPROVED:
+                    values["approved_at"] = values["created_at"]
+                new.append(values)
+                if entry.parent_ref:
+                    self.reply_file.write(f"{entry.source_id}\t{entry.parent_ref}\n")
+                continue
+            differs = {k: v for k, v in values.items() if row[k] != v}
+            if row["status"] in (Comment.Status.SPAM, Comment.Status.REMOVED):
+                # A moderator's decision on this site wins over the export.
+                differs.pop("status", None)
+            if differs:
+                comment = Comment(pk=row["pk"], **values)
+                if "status" not in differs:
+                    comment.status = row["status"]
+                changed.append(comment)
+                self.report.count("comments", "updated")
+            else:
+                self.report.count("comments", "unchanged")
+        if new:
+            insert_plain_rows(Comment, new)
+            self.report.count("comments", "created", len(new))
+        if changed:
+            Comment.objects.bulk_update(
+                changed,
+                ["page", "author_name", "author_url", "body", "status", "created_at"],
+                batch_size=500,
+            )
+
+    def _reply_chunks(self) -> Iterator[list[tuple[str, str]]]:
+        self.reply_file.flush()
+        self.reply_file.seek(0)
+        chunk = []
+        for line in self.reply_file:
+            child, parent = line.rstrip("\n").split("\t")
+            chunk.append((child, parent))
+            if len(chunk) >= BATCH:
+                yield chunk
+                chunk = []
+        if chunk:
+            yield chunk
+
+    def _thread_replies(self) -> None:
+        table = connection.ops.quote_name(Comment._meta.db_table)
+        for chunk in self._reply_chunks():
+            ids = {c for pair in chunk for c in pair}
+            pks = dict(
+                Comment.objects.filter(source_id__in=ids).values_list("source_id", "pk")
+            )
+            updates = []
+            for child, parent in chunk:
+                if child in pks and parent in pks:
+                    updates.append((pks[parent], pks[child]))
+                elif child in pks:
+                    self.report.warn(
+                        f"reply {child} answers a comment missing from the export"
+                    )
+            if updates:
+                with connection.cursor() as cursor:
+                    cursor.executemany(
+                        f"UPDATE {table} SET parent_id = %s WHERE id = %s",  # noqa: S608
+                        updates,
+                    )
+            self.report.count("replies", "created", len(updates))
+
+
+def _entry_to_json(entry: Entry) -> dict:
+    return {
+        "source_id": entry.source_id,
+        "content": entry.content,
+        "published": entry.published.isoformat() if entry.published else "",
+        "updated": entry.updated.isoformat() if entry.updated else "",
+        "author_name": entry.author_name,
+        "author_uri": entry.author_uri,
+        "removed": entry.removed,
+        "post_ref": entry.post_ref,
+        "parent_ref": entry.parent_ref,
+    }
+
+
+def _entry_from_json(data: dict) -> Entry:
+    return Entry(
+        kind="comment",
+        source_id=data["source_id"],
+        content=data["content"],
+        published=datetime.fromisoformat(data["published"])
+        if data["published"]
+        else None,
+        updated=datetime.fromisoformat(data["updated"]) if data["updated"] else None,
+        author_name=data["author_name"],
+        author_uri=data["author_uri"],
+        removed=data["removed"],
+        post_ref=data["post_ref"],
+        parent_ref=data["parent_ref"],
+    )

@@ -1,0 +1,278 @@
+"""The write stage for posts and pages: new ones in bulk, changed ones as a new
+revision, each remembered in a ``LegacyEntry`` under its Blogger id with the
+hash of what the export said."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from taggit.models import Tag
+from wagtail.models import Page
+
+from home.models import StandardPage
+from posts.models import (
+    LegacyEntry,
+    PostPage,
+    Publication,
+    QuestionPostPage,
+)
+
+from .bulk import BulkPageWriter
+from .convert import searchable_text
+from .formats import number_of
+from .images import ImageSource
+from .mapping import PagePlan, entry_hash, old_month
+from .parse import Entry
+from .report import ImportOptions, Report
+
+
+@dataclass
+class KnownPages:
+    """Blogger numbers of the posts and pages met so far, for their comments."""
+
+    pages: dict[str, int] = field(default_factory=dict)  # number -> page id
+    trashed: set[str] = field(default_factory=set)
+
+
+@dataclass
+class OldAddresses:
+    """What the redirects from the old blog are made from."""
+
+    pages: list[tuple[str, int]] = field(default_factory=list)  # (old path, id)
+    labels: set[str] = field(default_factory=set)
+    label_slugs: dict[str, str] = field(default_factory=dict)  # lower name -> slug
+    months: set[tuple[str, str]] = field(default_factory=set)
+    pages_with_old_links: set[int] = field(default_factory=set)
+
+
+class PageStore:
+    """Writes :class:`PagePlan` values as pages of the blog (posts) or of the
+    home page (Blogger's static pages)."""
+
+    def __init__(
+        self,
+        blog: Page,
+        root_url_path: str,
+        options: ImportOptions,
+        report: Report,
+    ):
+        self.options = options
+        self.report = report
+        self.known = KnownPages()
+        self.addresses = OldAddresses()
+        # Posts go under the blog; Blogger's static pages under the home page.
+        self.writers = {
+            "posts": BulkPageWriter(blog, root_url_path, options.index_search),
+            "pages": BulkPageWriter(
+                blog.get_parent(), root_url_path, options.index_search
+            ),
+        }
+        self.queued: dict[str, list[PagePlan]] = {"posts": [], "pages": []}
+        self.tags: dict[str, int] = {}  # lower-cased label -> tag id
+        self.publications: dict[str, int] = {}
+
+    def to_write(
+        self, batch: list[Entry], image_source: ImageSource
+    ) -> Iterator[tuple[Entry, str, LegacyEntry | None]]:
+        """The entries of ``batch`` that must be written, with their hash and
+        their ``LegacyEntry`` if imported before; the rest are counted."""
+        existing = {
+            le.source_id: le
+            for le in LegacyEntry.objects.filter(
+                source_id__in=[e.source_id for e in batch]
+            )
+        }
+        for entry in batch:
+            kind = _kind(entry)
+            number = number_of(entry.source_id)
+            if entry.trashed:
+                self.known.trashed.add(number)
+                self.report.skip(kind, "trashed in Blogger")
+                continue
+            digest = entry_hash(entry, self.options)
+            legacy = existing.get(entry.source_id)
+            if legacy is not None:
+                if legacy.page_id is None:
+                    self.report.skip(
+                        kind, "page deleted on this site since last import"
+                    )
+                    self.known.trashed.add(number)
+                    continue
+                self.known.pages[number] = legacy.page_id
+                if legacy.content_hash == digest and not image_source.needs_update(
+                    entry
+                ):
+                    self.report.count(kind, "unchanged")
+                    continue
+            yield entry, digest, legacy
+
+    def write(self, plan: PagePlan, legacy: LegacyEntry | None) -> None:
+        if legacy is None:
+            self._create(plan)
+        else:
+            self._update(plan, legacy)
+
+    def flush(self) -> None:
+        """Write the pages queued for creation, and remember them."""
+        for kind, writer in self.writers.items():
+            plans, self.queued[kind] = self.queued[kind], []
+            created = writer.flush()
+            legacy = []
+            for page, plan in zip(created, plans, strict=True):
+                entry = plan.entry
+                self.known.pages[number_of(entry.source_id)] = page.pk
+                legacy.append(
+                    LegacyEntry(
+                        source_id=entry.source_id,
+                        kind="post" if plan.is_post else "page",
+                        page_id=page.pk,
+                        old_path=entry.old_path[:500],
+                        content_hash=plan.digest,
+                    )
+                )
+                self._note_addresses(plan, page.pk)
+            LegacyEntry.objects.bulk_create(legacy)
+
+    def publication_for(self, name: str) -> int:
+        """The id of the publication a translation comes from, made if new."""
+        key = name.strip()
+        if key not in self.publications:
+            publication = Publication.objects.filter(name__iexact=key).first()
+            if publication is None:
+                publication = Publication.objects.create(name=key[:255])
+                self.report.count("publications", "created")
+            self.publications[key] = publication.pk
+        return self.publications[key]
+
+    # Internals -------------------------------------------------------------
+
+    def _page_fields(self, plan: PagePlan) -> dict:
+        return {
+            "title": plan.title,
+            "live": plan.live,
+            "first_published_at": plan.first_published_at,
+            "last_published_at": plan.last_published_at,
+            "latest_revision_created_at": plan.revision_created_at,
+            "owner_id": plan.owner_id,
+        }
+
+    def _create(self, plan: PagePlan) -> None:
+        entry, body = plan.entry, plan.body
+        fields = self._page_fields(plan)
+        kind = _kind(entry)
+        if not plan.is_post:
+            # Blogger lists static pages in the blog's menu; so does the site.
+            page = StandardPage(body=body.stream_data(), show_in_menus=True, **fields)
+            tag_ids = []
+        else:
+            common = {
+                "date": entry.published,
+                "excerpt": body.excerpt,
+                "body": body.stream_data(),
+                **fields,
+            }
+            if body.is_question:
+                page = QuestionPostPage(
+                    question=body.question_html,
+                    asker_name=body.asker_name[:100],
+                    **common,
+                )
+                self.report.count("question posts", "created")
+            else:
+                page = PostPage(**common)
+            tag_ids = self._tag_ids(entry.labels)
+        writer = self.writers[kind]
+        page.slug = writer.unique_slug(plan.slug_source, entry.title)
+        writer.add(
+            page,
+            tag_ids=tag_ids,
+            revision_created_at=plan.revision_created_at,
+            user_id=plan.owner_id,
+            search_text={"body": searchable_text(body.blocks)},
+        )
+        self.queued[kind].append(plan)
+        for warning in body.warnings:
+            self.report.warn(f"{plan.name}: {warning}")
+        self.report.count(kind, "created")
+        if entry.draft:
+            self.report.count("drafts", "created")
+
+    def _update(self, plan: PagePlan, legacy: LegacyEntry) -> None:
+        entry, body = plan.entry, plan.body
+        page = Page.objects.get(pk=legacy.page_id).specific
+        page.title = plan.title
+        page.draft_title = page.title
+        if isinstance(page, PostPage):
+            page.date = entry.published
+            page.excerpt = body.excerpt
+            blocks = body.stream_data()
+            if isinstance(page, QuestionPostPage):
+                if body.is_question:
+                    page.question = body.question_html
+                    page.asker_name = body.asker_name[:100] or page.asker_name
+            elif body.is_question:
+                blocks = [{"type": "paragraph", "value": body.question_html}, *blocks]
+                self.report.warn(
+                    f"{entry.old_path}: now opens with a reader's letter; "
+                    "kept as an ordinary post"
+                )
+            page.body = blocks
+            page.tags.set(list(Tag.objects.filter(pk__in=self._tag_ids(entry.labels))))
+        else:
+            page.body = body.stream_data()
+        revision = page.save_revision(
+            user=get_user_model().objects.filter(pk=plan.owner_id).first(),
+            clean=False,
+            log_action=True,
+        )
+        if not entry.draft:
+            revision.publish(skip_permission_checks=True)
+        elif page.live:
+            self.report.warn(
+                f"{plan.name}: a draft in this export but "
+                "published here; the new text waits as a draft revision"
+            )
+        legacy.content_hash = plan.digest
+        legacy.old_path = entry.old_path[:500]
+        legacy.save(update_fields=["content_hash", "old_path", "updated_at"])
+        self._note_addresses(plan, page.pk)
+        self.report.count(_kind(entry), "updated")
+
+    def _tag_ids(self, labels: list[str]) -> list[int]:
+        ids = []
+        for label in labels:
+            name = label.strip()[:100]
+            if not name:
+                continue
+            key = name.lower()
+            if key not in self.tags:
+                tag = Tag.objects.filter(name__iexact=name).first()
+                if tag is None:
+                    tag = Tag.objects.create(name=name)
+                    self.report.count("labels", "created")
+                self.tags[key] = tag.pk
+                self.addresses.label_slugs[key] = tag.slug
+            self.addresses.labels.add(name)
+            if self.tags[key] not in ids:
+                ids.append(self.tags[key])
+        return ids
+
+    def _note_addresses(self, plan: PagePlan, page_id: int) -> None:
+        entry = plan.entry
+        if entry.old_path and not entry.draft:
+            self.addresses.pages.append((entry.old_path, page_id))
+            month = old_month(entry.old_path)
+            if month:
+                self.addresses.months.add(month)
+        for label in entry.labels:
+            if label.strip():
+                self.addresses.labels.add(label.strip()[:100])
+        if plan.links_to_old_pages:
+            self.addresses.pages_with_old_links.add(page_id)
+
+
+def _kind(entry: Entry) -> str:
+    """The report's name for an entry's kind."""
+    return "pages" if entry.kind == "page" else "posts"
