@@ -103,7 +103,7 @@ def visible_for(page, settings=None) -> Thread:
                 "page_id",
                 "author_name",
                 "author_url",
-                "body",
+                "html",
                 "status",
                 "created_at",
                 "by_blog_author",

@@ -13,7 +13,7 @@ from wagtail.models import Page, Site
 
 from readers import closure, spam
 from readers.models import Comment
-from readers.render import comment_body, safe_web_url
+from readers.render import safe_web_url
 
 FEED_SIZE = 30
 
@@ -35,7 +35,7 @@ class _CommentFeed(Feed):
 
     def item_description(self, item):
         # Imported comments skip the form's cleaning; XML cannot carry controls.
-        return comment_body(spam.without_control_characters(item.body))
+        return spam.without_control_characters(item.html)
 
     def item_link(self, item):
         return f"{item.page.get_url(self.request) or '/'}#comment-{item.pk}"
@@ -63,7 +63,7 @@ class _CommentFeed(Feed):
                 "pk",
                 "author_name",
                 "author_url",
-                "body",
+                "html",
                 "created_at",
                 "approved_at",
                 "page__id",

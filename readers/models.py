@@ -7,7 +7,17 @@ from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
+from readers.markup import comment_html
+
 RICH = ["bold", "italic", "link", "ol", "ul", "h2", "h3"]
+
+
+class CommentQuerySet(models.QuerySet):
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        for comment in objs:
+            comment.fill_html()
+        return super().bulk_create(objs, *args, **kwargs)
 
 
 class Comment(models.Model):
@@ -34,6 +44,10 @@ class Comment(models.Model):
     author_email = models.EmailField(blank=True)
     author_url = models.URLField(blank=True, max_length=500)
     body = models.TextField()
+    # The body as readers see it, safe HTML stored when the comment is saved so
+    # that no page or feed renders the text again. Imported comments may carry
+    # their own (sanitised) HTML here.
+    html = models.TextField(blank=True, editable=False)
     status = models.CharField(
         max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
     )
@@ -65,12 +79,50 @@ class Comment(models.Model):
     # reference index (it would cost a second write for every comment).
     wagtail_reference_index_ignore = True
 
+    objects = CommentQuerySet.as_manager()
+
     class Meta:
         ordering = ["created_at", "pk"]
         indexes = [models.Index(fields=["page", "status", "created_at"])]
 
     def __str__(self) -> str:
         return f"{self.author_name} on {self.page_id}: {self.body[:40]}"
+
+    def save(self, *args, update_fields=None, **kwargs):
+        if self.fill_html() and update_fields is not None:
+            update_fields = {*update_fields, "html"}
+        super().save(*args, update_fields=update_fields, **kwargs)
+        self._remember_markup()
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        comment = super().from_db(db, field_names, values)
+        comment._remember_markup()
+        return comment
+
+    def _remember_markup(self) -> None:
+        self._saved_markup = (self.__dict__.get("body"), self.__dict__.get("html"))
+
+    def fill_html(self) -> bool:
+        """Store the body as HTML unless the stored HTML still matches it.
+
+        HTML set by the caller (an imported comment's own markup) is kept; a
+        body not loaded from the database was not edited and is left alone.
+        """
+        loaded = self.__dict__
+        if "body" not in loaded:
+            return False
+        saved_body, saved_html = getattr(self, "_saved_markup", (None, None))
+        html = loaded.get("html")  # None when not loaded
+        if html == "":
+            stale = True
+        elif saved_body is None:  # a new comment that brought its own HTML
+            stale = False
+        else:  # edited text, unless the editor set new HTML alongside
+            stale = loaded["body"] != saved_body and html == saved_html
+        if stale:
+            self.html = comment_html(self.body)
+        return stale
 
     def _moderate(self, status: str, by) -> None:
         now = timezone.now()

@@ -9,19 +9,23 @@ from __future__ import annotations
 
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
-from django.utils.html import format_html, format_html_join, linebreaks, urlize
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 from readers.comments import Node, Thread
+from readers.markup import comment_html
 
 SHOWN_DATE = r"F j, Y \a\t g:i A"
 
 
 def comment_body(text: str) -> SafeString:
-    """Escape a comment, link its web addresses (nofollow, ugc), keep its lines."""
-    linked = urlize(text or "", trim_url_limit=60, nofollow=True, autoescape=True)
-    linked = linked.replace(' rel="nofollow"', ' rel="nofollow ugc"')
-    return mark_safe(linebreaks(linked, autoescape=False))  # noqa: S308 (escaped above)
+    """Plain text as a comment shows it: for text that is not a saved comment."""
+    return mark_safe(comment_html(text))  # noqa: S308 (escaped by comment_html)
+
+
+def stored_html(comment) -> SafeString:
+    """A saved comment's HTML, made safe when it was stored (see Comment.html)."""
+    return mark_safe(comment.html)  # noqa: S308
 
 
 def safe_web_url(url: str) -> str:
@@ -79,7 +83,7 @@ def _card(node: Node, is_open: bool, max_depth: int) -> SafeString:
         _author_label(comment),
         created.isoformat(),
         format_date(created, SHOWN_DATE),
-        comment_body(comment.body),
+        stored_html(comment),
         reply,
     )
 

@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from readers.markup import comment_html
 from readers.models import Comment
 
 from .authors import Authors
@@ -159,13 +160,15 @@ def comment_values(entry: Entry, page_id: int) -> dict:
     """The row a comment becomes (without its id and thread)."""
     published = entry.published or entry.updated
     status = Comment.Status.REMOVED if entry.removed else Comment.Status.APPROVED
+    body = "" if entry.removed else comment_text(entry.content)
     return {
         "page_id": page_id,
         "author_name": (entry.author_name or "Anonymous")[:100],
         "author_url": entry.author_uri[:500]
         if entry.author_uri.startswith(("http://", "https://"))
         else "",
-        "body": "" if entry.removed else comment_text(entry.content),
+        "body": body,
+        "html": comment_html(body),
         "status": status,
         "created_at": published,
     }

@@ -27,7 +27,15 @@ from .write_pages import KnownPages
 
 BATCH = 2000
 BUFFER_LIMIT = 5000
-_FIELDS = ("page_id", "author_name", "author_url", "body", "status", "created_at")
+_FIELDS = (
+    "page_id",
+    "author_name",
+    "author_url",
+    "body",
+    "html",
+    "status",
+    "created_at",
+)
 
 
 class CommentStore:
@@ -158,7 +166,7 @@ class CommentStore:
         if changed:
             Comment.objects.bulk_update(
                 changed,
-                ["page", "author_name", "author_url", "body", "status", "created_at"],
+                [f.removesuffix("_id") for f in _FIELDS],
                 batch_size=500,
             )
 
