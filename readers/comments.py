@@ -51,6 +51,9 @@ def build_thread(comments, max_depth: int = 2) -> Thread:
 
     A reply whose parent is not shown (pending or spam) hangs from the nearest
     shown ancestor; replies deeper than `max_depth` show at the deepest level.
+    A reply can only hang from a comment placed before it, and the walk up
+    stops at a comment it has met already: replies pointing at each other in a
+    loop (a hostile import) show as a thread instead of hanging the page.
     """
     max_depth = max(1, max_depth or 1)
     comments = list(comments)
@@ -60,12 +63,17 @@ def build_thread(comments, max_depth: int = 2) -> Thread:
     count = 0
     for number, comment in enumerate(comments, start=1):
         node = Node(comment, number)
-        nodes[comment.pk] = node
         if comment.status == Comment.Status.APPROVED:
             count += 1
         parent_id = comment.parent_id
+        walked = {comment.pk}
         while parent_id is not None and parent_id not in nodes:
+            if parent_id in walked:  # a loop: nothing above it is placed
+                parent_id = None
+                break
+            walked.add(parent_id)
             parent_id = parents.get(parent_id)
+        nodes[comment.pk] = node
         if parent_id is None:
             roots.append(node)
             continue

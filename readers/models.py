@@ -84,6 +84,14 @@ class Comment(models.Model):
     class Meta:
         ordering = ["created_at", "pk"]
         indexes = [models.Index(fields=["page", "status", "created_at"])]
+        constraints = [
+            # Walking a thread up must end; longer loops are broken at import
+            # and guarded against where threads are walked.
+            models.CheckConstraint(
+                condition=~models.Q(parent=models.F("pk")),
+                name="comment_is_not_its_own_parent",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.author_name} on {self.page_id}: {self.body[:40]}"
