@@ -40,11 +40,18 @@ def count_links(*texts: str) -> int:
     return sum(len(_LINK.findall(text or "")) for text in texts)
 
 
-def is_known_author(email: str) -> bool:
+def is_known_author(name: str, email: str) -> bool:
+    """An approved comment carries this name and this address together.
+
+    The address alone is not enough: anyone can type one they have seen.
+    """
+    name, email = (name or "").strip(), (email or "").strip()
     return (
-        bool(email)
+        bool(name and email)
         and Comment.objects.filter(
-            author_email__iexact=email, status=Comment.Status.APPROVED
+            author_name__iexact=name,
+            author_email__iexact=email,
+            status=Comment.Status.APPROVED,
         ).exists()
     )
 
@@ -69,6 +76,6 @@ def decide(rules: CommentSettings, *, name: str, email: str, url: str, body: str
     mode = rules.moderation
     if mode == CommentSettings.Moderation.NONE:
         return Decision(Comment.Status.APPROVED, "Comments are published at once.")
-    if mode == CommentSettings.Moderation.KNOWN and is_known_author(email):
+    if mode == CommentSettings.Moderation.KNOWN and is_known_author(name, email):
         return Decision(Comment.Status.APPROVED, "Its author has an approved comment.")
     return Decision(Comment.Status.PENDING, "Every new comment waits for moderation.")

@@ -15,7 +15,7 @@ from wagtail.models import Page
 
 from readers import closure, comments, replies, spam
 from readers.forms import AuthorReplyForm, CommentForm
-from readers.models import Comment
+from readers.models import Comment, CommentSettings
 
 
 def _post_or_404(page_id: int):
@@ -69,6 +69,15 @@ def post_comment(request, page_id: int):
             request, page, form=form, error=refused.message, status=refused.status
         )
     url = page.get_url(request) or "/"
+    if closure.settings_for(page).moderation == CommentSettings.Moderation.KNOWN:
+        # Published or held, one answer: the form must not tell a stranger
+        # whether a name and address have commented here before.
+        messages.info(
+            request,
+            "Thank you. A first comment waits for a moderator; "
+            "once published it shows below.",
+        )
+        return HttpResponseRedirect(f"{url}#comments")
     if comment.status == Comment.Status.APPROVED:
         messages.success(request, "Thank you: your comment is published.")
         return HttpResponseRedirect(f"{url}#comment-{comment.pk}")
