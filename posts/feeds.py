@@ -11,9 +11,9 @@ from django.contrib.syndication.views import Feed
 from django.template.loader import render_to_string
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 
+from plumbing.text import XmlSafeFeed
+
 FEED_LENGTH = 20
-# What XML 1.0 cannot carry at all; an imported or pasted title may hold one.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 # Site-relative links and images: feed readers show content away from the site.
 _RELATIVE_URL = re.compile(r'(\b(?:href|src)=")/(?!/)')
 _SRCSET = re.compile(r'\bsrcset="([^"]*)"')
@@ -31,28 +31,11 @@ def absolute_urls(html: str, root: str) -> str:
     return _SRCSET.sub(one_srcset, html)
 
 
-def _xml_safe(value):
-    if isinstance(value, str):
-        return _CONTROL.sub("", value)
-    if isinstance(value, list | tuple):
-        return type(value)(_xml_safe(v) for v in value)
-    return value
-
-
-class XmlSafeItems:
-    """Drops control characters from every item value instead of failing."""
-
-    def add_item(self, *args, **kwargs):
-        args = [_xml_safe(value) for value in args]
-        kwargs = {name: _xml_safe(value) for name, value in kwargs.items()}
-        super().add_item(*args, **kwargs)
-
-
-class SafeRss201rev2Feed(XmlSafeItems, Rss201rev2Feed):
+class SafeRss201rev2Feed(XmlSafeFeed, Rss201rev2Feed):
     pass
 
 
-class FullContentAtomFeed(XmlSafeItems, Atom1Feed):
+class FullContentAtomFeed(XmlSafeFeed, Atom1Feed):
     """Atom with the whole post in <content>; <summary> keeps the excerpt."""
 
     def add_item_elements(self, handler, item):

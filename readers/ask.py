@@ -16,6 +16,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 
+from plumbing.text import plain_name
 from readers import spam
 from readers.models import ReaderQuestion
 
@@ -129,8 +130,7 @@ class AskForm(forms.Form):
         return bool(self.data.get("website", "").strip())
 
     def clean_display_name(self):
-        name = spam.without_control_characters(self.cleaned_data["display_name"])
-        name = " ".join(name.split())
+        name = " ".join(plain_name(self.cleaned_data["display_name"]).split())
         if not name:
             raise forms.ValidationError("Please give a name.")
         return name

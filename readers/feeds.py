@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from wagtail.models import Page, Site
 
+from plumbing.text import XmlSafeFeed
 from readers import closure, spam
 from readers.models import Comment
 from readers.render import safe_web_url
@@ -18,8 +19,12 @@ from readers.render import safe_web_url
 FEED_SIZE = 30
 
 
+class XmlSafeAtomFeed(XmlSafeFeed, Atom1Feed):
+    pass
+
+
 class _CommentFeed(Feed):
-    feed_type = Atom1Feed
+    feed_type = XmlSafeAtomFeed
 
     def __call__(self, request, *args, **kwargs):
         self.request = request

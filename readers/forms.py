@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.core.validators import URLValidator
 
+from plumbing.text import plain_name
 from readers import spam
 from readers.models import Comment
 
@@ -93,7 +94,7 @@ class CommentForm(ThreadForm):
             self.initial.setdefault("token", spam.form_token(page.pk, now))
 
     def clean_name(self):
-        name = spam.without_control_characters(self.cleaned_data["name"]).strip()
+        name = plain_name(self.cleaned_data["name"])
         if not name:
             raise forms.ValidationError("Please give a name.")
         return name

@@ -20,6 +20,8 @@ from django.core import signing
 from django.core.cache import cache
 from django.utils import timezone
 
+from plumbing.text import xml_safe
+
 SALT = "readers.comment-form"
 
 
@@ -95,13 +97,12 @@ def over_rate_limit(ip_hash: str) -> bool:
 
 
 _SPACE = re.compile(r"\s+")
-# C0 and C1 control characters other than tab, line feed and carriage return:
-# invisible in a page, and XML 1.0 (the Atom feeds) cannot carry them at all.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def without_control_characters(text: str) -> str:
-    return _CONTROL.sub("", text or "")
+    """Without control characters and non-characters: invisible in a page, and
+    XML 1.0 (the Atom feeds) cannot carry them at all."""
+    return xml_safe(text)
 
 
 def normalise(text: str) -> str:
