@@ -52,6 +52,7 @@ def is_known_author(name: str, email: str) -> bool:
             author_name__iexact=name,
             author_email__iexact=email,
             status=Comment.Status.APPROVED,
+            by_blog_author=False,  # the team's replies vouch for no stranger
         ).exists()
     )
 
