@@ -13,7 +13,7 @@ def detach_self_replies(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('readers', '0002_comment_by_blog_author'),
+        ('readers', '0004_fill_comment_html'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
         migrations.swappable_dependency(settings.WAGTAIL_PAGE_MODEL),
     ]
