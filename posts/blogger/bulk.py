@@ -34,7 +34,7 @@ from wagtail.models import Page, PageLogEntry, ReferenceIndex, Revision
 from wagtail.search.backends import get_search_backends
 from wagtail.search.index import SearchField
 
-from posts.models import PostPage, PostPageTag
+from posts.models import PostIndexPage, PostPage, PostPageTag
 
 _STEPLEN = Page.steplen
 
@@ -50,6 +50,9 @@ class BulkPageWriter:
 
     def __init__(self, parent: Page, root_url_path: str, index_search: bool = True):
         self.parent = Page.objects.get(pk=parent.pk)
+        # A blog answers some addresses itself (years, feeds, labels): no post
+        # may take a slug that one of them would answer.
+        self.blog = parent if isinstance(parent, PostIndexPage) else None
         self.root_url_path = root_url_path
         self.index_search = index_search
         last = (
@@ -71,11 +74,16 @@ class BulkPageWriter:
         self.page_ct = ContentType.objects.get_for_model(Page)
 
     def unique_slug(self, wanted: str, fallback: str) -> str:
-        base = (
-            slugify(wanted, allow_unicode=True)[:200]
-            or slugify(fallback, allow_unicode=True)[:200]
-        )
-        base = base or "post"
+        candidates = [
+            slugify(wanted, allow_unicode=True)[:200],
+            slugify(fallback, allow_unicode=True)[:200],
+        ]
+        free = [c for c in candidates if c and not self._answered_by_blog(c)]
+        if free:
+            base = free[0]
+        else:
+            # "/2021/09/9679.html" with a title that is no help either.
+            base = f"post-{next((c for c in candidates if c), '')}".rstrip("-")
         slug = base
         number = 2
         while slug in self.slugs:
@@ -83,6 +91,9 @@ class BulkPageWriter:
             number += 1
         self.slugs.add(slug)
         return slug
+
+    def _answered_by_blog(self, slug: str) -> bool:
+        return self.blog is not None and self.blog.slug_is_route(slug)
 
     def url_for_slug(self, slug: str) -> str:
         return relative_url(f"{self.parent.url_path}{slug}/", self.root_url_path)

@@ -1,5 +1,6 @@
 from .images import ImportedImage
 from .imports import BloggerImport, LegacyEntry
+from .labels import Label, label_slug
 from .pages import PostIndexPage, PostPage, PostPageTag, QuestionPostPage
 from .snippets import Publication
 from .workflows import TranslationCheckTask
@@ -7,6 +8,7 @@ from .workflows import TranslationCheckTask
 __all__ = [
     "BloggerImport",
     "ImportedImage",
+    "Label",
     "LegacyEntry",
     "PostIndexPage",
     "PostPage",
@@ -14,4 +16,5 @@ __all__ = [
     "Publication",
     "QuestionPostPage",
     "TranslationCheckTask",
+    "label_slug",
 ]

@@ -1,6 +1,7 @@
 import datetime
 import re
 
+from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
 from django.db.models import Max, Q
@@ -10,7 +11,7 @@ from django.utils.formats import date_format
 from django.utils.html import strip_tags
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
-from taggit.models import Tag, TaggedItemBase
+from taggit.models import ItemBase
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path, re_path
 from wagtail.fields import RichTextField, StreamField
@@ -20,7 +21,9 @@ from wagtail.search import index
 
 from posts.blocks import RICH_TEXT_FEATURES, PostBodyBlock
 from posts.feeds import LatestPostsAtomFeed, LatestPostsFeed
+from posts.forms import ROUTE_SLUG_ERROR, PostPageForm
 
+from .labels import Label
 from .querysets import PostManager
 
 # "Dear Korean," / "Dear Sir," — the salutation a reader's letter opens with.
@@ -73,7 +76,7 @@ class PostIndexPage(RoutablePageMixin, Page):
         return context
 
     def _find_label(self, tag_slug):
-        tag = Tag.objects.filter(slug=tag_slug).first()
+        tag = Label.objects.filter(slug=tag_slug).first()
         if tag is None:
             raise Http404("No such label")
         return tag
@@ -148,6 +151,21 @@ class PostIndexPage(RoutablePageMixin, Page):
     def label_feed_atom(self, request, tag_slug):
         return LatestPostsAtomFeed()(request, blog=self, tag=self._find_label(tag_slug))
 
+    # Words readers take for the blog's own addresses (its routes start with
+    # them, and Blogger's search lived at /search/): never a post's slug.
+    reserved_slugs = frozenset({"feed", "label", "search"})
+
+    def slug_is_route(self, slug: str) -> bool:
+        """Whether a post called ``slug`` would be hidden by one of the routes
+        (``2021`` is the year archive, ``feed`` the feed)."""
+        if slug in self.reserved_slugs:
+            return True
+        try:
+            self.resolve_subpage(f"/{slug}/")
+        except Http404:
+            return False
+        return True
+
     def label_url(self, tag) -> str:
         return self.url + self.reverse_subpage("label", args=[tag.slug])
 
@@ -172,9 +190,12 @@ class PostIndexPage(RoutablePageMixin, Page):
         return urls
 
 
-class PostPageTag(TaggedItemBase):
+class PostPageTag(ItemBase):
     """A label on a post (Blogger called tags labels)."""
 
+    tag = models.ForeignKey(
+        Label, related_name="%(app_label)s_%(class)s_items", on_delete=models.CASCADE
+    )
     content_object = ParentalKey(
         "posts.PostPage", related_name="tagged_items", on_delete=models.CASCADE
     )
@@ -244,6 +265,14 @@ class PostPage(Page):
     parent_page_types = ["posts.PostIndexPage"]
     subpage_types: list[str] = []
     template = "pages/post_page.html"
+    base_form_class = PostPageForm
+
+    def clean(self):
+        super().clean()
+        parent = self.get_parent()
+        blog = parent.specific if parent is not None else None
+        if isinstance(blog, PostIndexPage) and blog.slug_is_route(self.slug):
+            raise ValidationError({"slug": ROUTE_SLUG_ERROR.format(slug=self.slug)})
 
     @property
     def display_date(self):
