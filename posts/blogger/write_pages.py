@@ -8,11 +8,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
-from taggit.models import Tag
 from wagtail.models import Page
 
 from home.models import StandardPage
 from posts.models import (
+    Label,
     LegacyEntry,
     PostPage,
     Publication,
@@ -219,7 +219,9 @@ class PageStore:
                     "kept as an ordinary post"
                 )
             page.body = blocks
-            page.tags.set(list(Tag.objects.filter(pk__in=self._tag_ids(entry.labels))))
+            page.tags.set(
+                list(Label.objects.filter(pk__in=self._tag_ids(entry.labels)))
+            )
         else:
             page.body = body.stream_data()
         revision = page.save_revision(
@@ -248,9 +250,9 @@ class PageStore:
                 continue
             key = name.lower()
             if key not in self.tags:
-                tag = Tag.objects.filter(name__iexact=name).first()
+                tag = Label.objects.filter(name__iexact=name).first()
                 if tag is None:
-                    tag = Tag.objects.create(name=name)
+                    tag = Label.objects.create(name=name)
                     self.report.count("labels", "created")
                 self.tags[key] = tag.pk
                 self.addresses.label_slugs[key] = tag.slug
