@@ -3,11 +3,13 @@
 Small struct blocks first, the stream blocks that bodies use last.
 """
 
+import lxml.html
 from django.core.validators import RegexValidator
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from wagtail import blocks
 from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images.blocks import ImageChooserBlock
+from wagtail.rich_text import expand_db_html
 from wagtail.snippets.blocks import SnippetChooserBlock
 
 from .sanitize import clean_html
@@ -91,12 +93,36 @@ class QuoteBlock(blocks.StructBlock):
         }
 
 
+def split_blocks(html: str, lead: int) -> tuple[SafeString, SafeString]:
+    """Rich text cut after its first `lead` top-level blocks (paragraphs, lists).
+
+    Returns (lead, rest); rest is empty when the text is short enough to show
+    whole. The input is our own rendered rich text, already safe.
+    """
+    fragments = lxml.html.fragments_fromstring(html) if html.strip() else []
+    if len(fragments) <= lead + 1:  # never hide a single paragraph
+        return mark_safe(html), mark_safe("")  # noqa: S308
+    parts = [
+        f if isinstance(f, str) else lxml.html.tostring(f, encoding="unicode")
+        for f in fragments
+    ]
+    return (
+        mark_safe("".join(parts[:lead])),  # noqa: S308
+        mark_safe("".join(parts[lead:])),  # noqa: S308
+    )
+
+
 class TranslationBlock(blocks.StructBlock):
     """An article translated from another language, quoted with its source.
 
-    The blog's signature: a Korean newspaper column in English, then the
-    original title (in its own language) and the publication as a citation.
+    The blog's signature: a Korean newspaper column in English. Readers meet a
+    labelled header first (the original title in its own language, author,
+    publication, date, link), then the text; a long translation shows its first
+    paragraphs and keeps the rest behind "Read the whole translation".
     """
+
+    #: Paragraphs shown before the rest folds away (feeds always get the whole).
+    LEAD_PARAGRAPHS = 3
 
     original_title = blocks.CharBlock(max_length=500)
     original_language = blocks.CharBlock(
@@ -116,6 +142,15 @@ class TranslationBlock(blocks.StructBlock):
         icon = "doc-full"
         label = "Translation"
         template = "components/streamfield/blocks/translation_block.html"
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context)
+        text = expand_db_html(value["text"].source) if value.get("text") else ""
+        if (parent_context or {}).get("in_feed"):
+            context["lead"], context["rest"] = mark_safe(text), ""  # noqa: S308
+        else:
+            context["lead"], context["rest"] = split_blocks(text, self.LEAD_PARAGRAPHS)
+        return context
 
 
 class SectionBreakBlock(blocks.StaticBlock):

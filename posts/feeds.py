@@ -71,20 +71,27 @@ class LatestPostsFeed(Feed):
 
     description = subtitle
 
+    def _root(self, obj) -> str:
+        """The site's real address (its Site record), never the request's host."""
+        site = obj["blog"].get_site()
+        return site.root_url if site else self.request.build_absolute_uri("/")[:-1]
+
     def link(self, obj):
         blog = obj["blog"]
+        url = blog.get_full_url(self.request)
         if obj["tag"]:
-            return blog.url + blog.reverse_subpage("label", args=[obj["tag"].slug])
-        return blog.url
+            return url + blog.reverse_subpage("label", args=[obj["tag"].slug])
+        return url
 
     def feed_url(self, obj):
-        return self.request.path
+        return self._root(obj) + self.request.path
 
     def author_name(self, obj):
         return self._site_name(obj)
 
     def items(self, obj):
         blog = obj["blog"]
+        self.root = self._root(obj) + "/"
         posts = blog.posts_with_label(obj["tag"]) if obj["tag"] else blog.posts()
         return list(posts.prefetch_related("tags")[:FEED_LENGTH])
 
@@ -92,10 +99,10 @@ class LatestPostsFeed(Feed):
         return item.title
 
     def item_link(self, item):
-        return item.get_url(self.request)
+        return item.get_full_url(self.request)
 
     def item_guid(self, item):
-        return self.request.build_absolute_uri(item.get_url(self.request))
+        return item.get_full_url(self.request)
 
     item_guid_is_permalink = True
 
@@ -110,9 +117,11 @@ class LatestPostsFeed(Feed):
 
     def _full_content(self, item):
         html = render_to_string(
-            "includes/feed_item.html", {"post": item}, request=self.request
+            "includes/feed_item.html",
+            {"post": item, "in_feed": True},
+            request=self.request,
         )
-        return absolute_urls(html, self.request.build_absolute_uri("/"))
+        return absolute_urls(html, self.root)
 
     def item_description(self, item):
         return self._full_content(item)

@@ -34,6 +34,11 @@ class _CommentFeed(Feed):
         site = Site.find_for_request(self.request)
         return (site.site_name if site else "") or "Ask a Korean!"
 
+    def _absolute(self, path: str) -> str:
+        """`path` on the site's real address (its Site record), not the request's."""
+        site = Site.find_for_request(self.request)
+        return (site.root_url if site else "") + path
+
     def item_title(self, item):
         text = f"{item.author_name} on “{item.page.title}”"
         return spam.without_control_characters(text)
@@ -43,10 +48,10 @@ class _CommentFeed(Feed):
         return spam.without_control_characters(item.html)
 
     def item_link(self, item):
-        return f"{item.page.get_url(self.request) or '/'}#comment-{item.pk}"
+        return f"{item.page.get_full_url(self.request) or '/'}#comment-{item.pk}"
 
     def item_guid(self, item):
-        return f"{self.request.build_absolute_uri(self.item_link(item))}"
+        return self.item_link(item)
 
     def item_pubdate(self, item):
         return item.created_at
@@ -88,10 +93,10 @@ class LatestCommentsFeed(_CommentFeed):
         return f"{self._site_name()}: latest comments"
 
     def link(self):
-        return "/"
+        return self._absolute("/")
 
     def feed_url(self):
-        return reverse("readers:latest_comments_feed")
+        return self._absolute(reverse("readers:latest_comments_feed"))
 
     def subtitle(self):
         return "The newest approved comments from readers."
@@ -116,10 +121,10 @@ class PostCommentsFeed(_CommentFeed):
         return f"Comments on “{obj.title}”"
 
     def link(self, obj):
-        return obj.get_url(self.request) or "/"
+        return obj.get_full_url(self.request) or self._absolute("/")
 
     def feed_url(self, obj):
-        return reverse("readers:post_comments_feed", args=[obj.pk])
+        return self._absolute(reverse("readers:post_comments_feed", args=[obj.pk]))
 
     def subtitle(self, obj):
         return f"Approved comments from readers of {self._site_name()}."

@@ -283,7 +283,7 @@ def test_sitemap_lists_posts_and_labels_with_lastmod(client, posts):
     assert "/blog/" in urls
 
 
-def test_robots_txt_names_the_sitemap(client):
+def test_robots_txt_names_the_sitemap(client, db):
     response = client.get("/robots.txt")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/plain")

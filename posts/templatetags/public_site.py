@@ -8,6 +8,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.html import format_html, strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
+from wagtail.models import Site
 
 register = template.Library()
 
@@ -17,6 +18,28 @@ _JSON_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
 def _request(context):
     return context.get("request")
+
+
+def site_root_url(request) -> str:
+    """The site's real address from its Site record (no trailing slash).
+
+    Absolute links never echo the Host header a request happened to carry.
+    """
+    site = Site.find_for_request(request) if request is not None else None
+    if site is None:
+        return request.build_absolute_uri("/")[:-1] if request is not None else ""
+    return site.root_url
+
+
+def absolute(request, path: str | None) -> str:
+    """`path` on the real address; "" for an unsaved page (a preview)."""
+    return site_root_url(request) + path if request is not None and path else ""
+
+
+@register.simple_tag(takes_context=True)
+def site_root(context) -> str:
+    """`{% site_root %}`: the site's real address, for absolute links."""
+    return site_root_url(_request(context))
 
 
 def find_blog(request=None):
@@ -37,7 +60,7 @@ def canonical_url(context):
     request = _request(context)
     if request is None:
         return ""
-    url = request.build_absolute_uri(request.path)
+    url = absolute(request, request.path)
     listing = context.get("posts") or context.get("results")
     number = getattr(listing, "number", 1)
     query = {}
@@ -71,10 +94,10 @@ def meta_description(context, page=None):
 def post_jsonld(context, page):
     """BlogPosting structured data as a data block (never executed)."""
     request = _request(context)
-    url = request.build_absolute_uri(page.get_url(request)) if request else ""
+    url = absolute(request, page.get_url(request))
     site = page.get_site()
     site_name = (site.site_name if site else "") or "Ask a Korean!"
-    home_url = request.build_absolute_uri("/") if request else ""
+    home_url = absolute(request, "/")
     data = {
         "@context": "https://schema.org",
         "@type": "BlogPosting",
@@ -147,7 +170,7 @@ def blog_archive(context):
 def share_links(context, page):
     """Plain share links: no third-party script runs on our pages."""
     request = _request(context)
-    url = request.build_absolute_uri(page.get_url(request)) if request else ""
+    url = absolute(request, page.get_url(request))
     title = page.title
     return {
         "share": [
