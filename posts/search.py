@@ -1,4 +1,4 @@
-"""Site search: Wagtail's database backend over every readable page.
+"""Site search: Wagtail's database backend over the blog's readable posts.
 
 Finds posts by title, the reader's question, the answer and the quoted
 translations (all in PostPage/QuestionPostPage ``search_fields``); results are
@@ -15,13 +15,19 @@ from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
 from wagtail.models import Page
 
+from posts.korean import HANGUL_WORD, highlight_pattern, stem_query
+from posts.models import PostPage
+
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 12
 RESULTS_PER_PAGE = 10
 EXCERPT_RADIUS = 140
 _WORD = re.compile(r"\w+", re.UNICODE)
 _HANGUL = "\u1100-\u11ff\u3130-\u318f\uac00-\ud7af"
-_KOREAN_RUN = re.compile(f"[{_HANGUL}]+(?:[\\s,.·!?]+[{_HANGUL}]+)*")
+# A run of Korean words; a highlighted word (<mark>…</mark>) stays inside it.
+_KOREAN_RUN = re.compile(
+    f"(?:<mark>)?[{_HANGUL}]+(?:(?:</?mark>|[\\s,.·!?])*[{_HANGUL}]+)*(?:</mark>)?"
+)
 
 
 def mark_korean(html: str) -> str:
@@ -57,9 +63,13 @@ def matching_excerpt(text: str, query: str, radius: int = EXCERPT_RADIUS):
     terms = sorted({t.casefold() for t in query.split() if t}, key=len, reverse=True)
     if not terms or not text:
         return escape(text[: radius * 2])
-    # Match whole words first, then word starts (the backend stems words).
-    patterns = [re.escape(t) for t in terms]
-    whole = re.compile(r"\b(" + "|".join(patterns) + r")\b", re.IGNORECASE)
+    # Match whole words first, then word starts (the backend stems words);
+    # a Korean word matches with a particle after it (탈북자 in 탈북자의).
+    patterns = [
+        highlight_pattern(t) if HANGUL_WORD.fullmatch(t) else rf"\b{re.escape(t)}\b"
+        for t in terms
+    ]
+    whole = re.compile("(" + "|".join(patterns) + ")", re.IGNORECASE)
     stems = [re.escape(t[: max(4, len(t) - 3)]) for t in terms]
     start = re.compile(r"\b(" + "|".join(stems) + r")\w*", re.IGNORECASE)
     found = whole.search(text) or start.search(text)
@@ -88,7 +98,8 @@ def matching_excerpt(text: str, query: str, radius: int = EXCERPT_RADIUS):
 
 
 def _results_page(request, query):
-    pages = Page.objects.live().public().filter(depth__gt=2)
+    query = stem_query(query)
+    pages = PostPage.objects.live().public()
     try:
         results = pages.search(query, operator="and")
         paginator = Paginator(results, RESULTS_PER_PAGE)
@@ -130,5 +141,7 @@ def search(request):
         "results": results,
         "items": items,
         "query_prefix": urlencode({"q": query}) if query else "",
+        # The results page has its own search box; the header leaves out its.
+        "search_page": True,
     }
     return TemplateResponse(request, "pages/search_results.html", context)

@@ -301,7 +301,7 @@ def test_search_finds_a_post_by_a_word_of_its_translation(client, posts):
     page = html(response)
     assert "Counting age" in page
     assert "<mark>contract</mark>" in page
-    assert "1 page found." in page
+    assert "1 post found." in page
 
 
 def test_search_finds_a_reader_question(client, posts):
@@ -313,7 +313,7 @@ def test_search_pages_results(client, blog):
     for n in range(12):
         make_post(blog, f"Bibimbap note {n}", at(2013, 1, n + 1))
     first = html(client.get("/search/", {"q": "bibimbap"}))
-    assert "12 pages found." in first
+    assert "12 posts found." in first
     assert 'rel="next" href="?q=bibimbap&amp;page=2"' in first
     second = html(client.get("/search/", {"q": "bibimbap", "page": 2}))
     assert second.count('class="search-result"') == 2

@@ -1,4 +1,5 @@
 import datetime
+import json
 import re
 
 from django.core.exceptions import ValidationError
@@ -22,6 +23,7 @@ from wagtail.search import index
 from posts.blocks import RICH_TEXT_FEATURES, PostBodyBlock
 from posts.feeds import LatestPostsAtomFeed, LatestPostsFeed
 from posts.forms import ROUTE_SLUG_ERROR, PostPageForm
+from posts.korean import word_stems
 
 from .labels import Label
 from .querysets import PostManager
@@ -260,6 +262,7 @@ class PostPage(Page):
         index.SearchField("body"),
         index.FilterField("date"),
         index.RelatedFields("tags", [index.SearchField("name")]),
+        index.SearchField("korean_word_stems"),
     ]
 
     parent_page_types = ["posts.PostIndexPage"]
@@ -283,6 +286,15 @@ class PostPage(Page):
         if self.date is None and self.live:
             self.date = self.first_published_at or timezone.now()
         return super().save(*args, **kwargs)
+
+    def searchable_text(self) -> str:
+        """Every word a reader can find the post by, read from the raw stream."""
+        body = json.dumps(list(self.body.raw_data), ensure_ascii=False, default=str)
+        return " ".join([self.title, self.excerpt, body])
+
+    def korean_word_stems(self) -> str:
+        """Korean words without their particles: 탈북자 finds 탈북자의."""
+        return " ".join(word_stems(self.searchable_text()))
 
     @property
     def listing_image(self):
@@ -381,6 +393,9 @@ class QuestionPostPage(PostPage):
     parent_page_types = ["posts.PostIndexPage"]
     subpage_types: list[str] = []
     template = "pages/question_post_page.html"
+
+    def searchable_text(self) -> str:
+        return " ".join([super().searchable_text(), self.question or ""])
 
     @property
     def needs_salutation(self) -> bool:
