@@ -36,6 +36,88 @@ def test_label_slugs_are_readable(name, slug):
     assert label_slug(name) == slug
 
 
+def test_c_c_sharp_and_c_plus_plus_get_distinct_readable_label_pages(
+    blog, client, tmp_path
+):
+    export = write_export(
+        tmp_path / "code.xml",
+        [
+            Post("<p>Pointers.</p>", "On C", "/2016/01/c.html", ["c"]),
+            Post("<p>Delegates.</p>", "On C#", "/2016/02/cs.html", ["c#"]),
+            Post("<p>Templates.</p>", "On C++", "/2016/03/cpp.html", ["c++"]),
+        ],
+    )
+    run_import(export)
+
+    slugs = dict(Label.objects.values_list("name", "slug"))
+    assert slugs == {"c": "c", "c#": "c-sharp", "c++": "c-plus-plus"}
+    for old, slug, title in [
+        ("/search/label/c", "c", "On C"),
+        ("/search/label/c%23", "c-sharp", "On C#"),
+        ("/search/label/c%2B%2B", "c-plus-plus", "On C++"),
+        ("/search/label/c++", "c-plus-plus", "On C++"),
+        ("/search/label/c%2B%2B?max-results=20", "c-plus-plus", "On C++"),
+    ]:
+        response = client.get(old)
+        assert response.status_code == 301, old
+        assert response["Location"] == f"{blog.url}label/{slug}/", old
+        page = client.get(response["Location"])
+        assert page.status_code == 200
+        assert title in page.content.decode()
+
+
+def test_seed_label_with_ampersand_redirects_to_its_label_page(blog, client):
+    run_import("tests/fixtures/seed-classic.xml")
+
+    for old in (
+        "/search/label/Culture%20%26%20Society",
+        "/search/label/Culture%20&%20Society",
+        "/search/label/Culture+%26+Society",
+    ):
+        response = client.get(old)
+        assert response.status_code == 301, old
+        assert response["Location"] == f"{blog.url}label/culture-and-society/"
+        assert client.get(response["Location"]).status_code == 200
+
+
+def test_label_with_plus_keeps_its_address_beside_a_label_with_a_space(
+    blog, client, tmp_path
+):
+    export = write_export(
+        tmp_path / "plus.xml",
+        [
+            Post("<p>One.</p>", "Spaced", "/2016/01/a.html", ["Sun Moon"]),
+            Post("<p>Two.</p>", "Plussed", "/2016/02/b.html", ["Sun+Moon"]),
+            Post("<p>Three.</p>", "Korean", "/2016/03/c.html", ["한국어"]),
+        ],
+    )
+    run_import(export)
+
+    assert client.get("/search/label/Sun+Moon")["Location"].endswith(
+        "/label/sun-plus-moon/"
+    )
+    assert client.get("/search/label/Sun%20Moon")["Location"].endswith(
+        "/label/sun-moon/"
+    )
+    korean = client.get("/search/label/%ED%95%9C%EA%B5%AD%EC%96%B4")
+    assert korean.status_code == 301
+    assert client.get(korean["Location"]).status_code == 200
+
+
+def test_label_used_only_on_drafts_gets_no_redirect(blog, client, tmp_path):
+    export = write_export(
+        tmp_path / "drafts.xml",
+        [
+            Post("<p>Live.</p>", "Live", "/2016/01/live.html", ["Seen"]),
+            Post("<p>Draft.</p>", "Draft", "", ["Unseen Yet"], draft=True),
+        ],
+    )
+    run_import(export)
+
+    assert client.get("/search/label/Seen").status_code == 301
+    assert client.get("/search/label/Unseen%20Yet").status_code == 404
+
+
 def test_label_typed_in_the_admin_gets_a_readable_slug(blog):
     post = PostPage(title="Generics", slug="generics")
     blog.add_child(instance=post)

@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import json
 import re
-from urllib.parse import quote
 
-from django.utils.text import slugify
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.models import Page
 
@@ -16,6 +14,7 @@ from home.models import StandardPage
 from posts.models import LegacyEntry, PostPage
 
 from .bulk import relative_url
+from .labels import old_label_paths
 from .report import Report
 from .write_pages import OldAddresses
 
@@ -83,14 +82,17 @@ def write_redirects(addresses: OldAddresses, blog_url: str, report: Report) -> N
     wanted: dict[str, tuple[int | None, str]] = {}
     for old_path, page_id in addresses.pages:
         wanted[Redirect.normalise_path(old_path)] = (page_id, "")
-    for name in sorted(addresses.labels):
-        slug = addresses.label_slugs.get(name.lower(), slugify(name))
-        if not slug:
-            continue
-        # Browsers send the label percent-encoded (a space as %20), as
-        # Blogger wrote it; the redirect middleware looks that form up.
-        path = Redirect.normalise_path(f"/search/label/{quote(name, safe='')}")
-        wanted[path] = (None, f"{blog_url}label/{slug}/")
+    label_paths = [
+        (paths, f"{blog_url}label/{addresses.label_slugs[name.lower()]}/")
+        for name in sorted(addresses.labels)
+        if addresses.label_slugs.get(name.lower())
+        for paths in [old_label_paths(name)]
+    ]
+    # Main forms first: "a+b" as its own label wins over "a b" written with "+".
+    for position in (0, 1):
+        for paths, link in label_paths:
+            if len(paths) > position:
+                wanted.setdefault(paths[position], (None, link))
     for year, month in sorted(addresses.months):
         path = Redirect.normalise_path(f"/{year}/{month}/")
         wanted[path] = (None, f"{blog_url}{year}/{month}/")

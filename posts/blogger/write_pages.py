@@ -256,7 +256,6 @@ class PageStore:
                     self.report.count("labels", "created")
                 self.tags[key] = tag.pk
                 self.addresses.label_slugs[key] = tag.slug
-            self.addresses.labels.add(name)
             if self.tags[key] not in ids:
                 ids.append(self.tags[key])
         return ids
@@ -268,9 +267,11 @@ class PageStore:
             month = old_month(entry.old_path)
             if month:
                 self.addresses.months.add(month)
-        for label in entry.labels:
-            if label.strip():
-                self.addresses.labels.add(label.strip()[:100])
+        if entry.kind == "post" and not entry.draft:
+            # Only a label with a published post has a page to send readers to.
+            for label in entry.labels:
+                if label.strip():
+                    self.addresses.labels.add(label.strip()[:100])
         if plan.links_to_old_pages:
             self.addresses.pages_with_old_links.add(page_id)
 
