@@ -94,7 +94,7 @@ class Comment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.author_name} on {self.page_id}: {self.body[:40]}"
+        return f"{self.author_name} on “{self.page.title}”: {self.body[:40]}"
 
     def save(self, *args, update_fields=None, **kwargs):
         if self.fill_html() and update_fields is not None:

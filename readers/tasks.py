@@ -34,8 +34,10 @@ def notify_moderators(comment_id: int, reason: str = "") -> int:
     if not recipients:
         return 0
     base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
-    queue = reverse("readers_comment_modeladmin_index") + "?status__exact=pending"
-    edit = reverse("readers_comment_modeladmin_edit", args=[comment.pk])
+    # The queue opens on the pending comments; a comment's page has the
+    # moderation buttons and the reply form.
+    queue = reverse("readers_comment_modeladmin_index")
+    edit = reverse("readers_comment_modeladmin_inspect", args=[comment.pk])
     body = "\n".join(
         [
             f"{comment.author_name} <{comment.author_email}> commented on "

@@ -320,9 +320,7 @@ def editor(stop, port, tally):
             tally.note(status, "admin login POST")
             logged_in = status == 302
             continue
-        status, page = session.request(
-            "GET", "/admin/readers/comment/?status__exact=pending"
-        )
+        status, page = session.request("GET", "/admin/readers/comment/?status=pending")
         tally.note(status, "admin pending list")
         ids = re.findall(rb'name="comment" value="(\d+)"', page or b"")
         if status == 200 and ids:

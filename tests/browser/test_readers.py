@@ -49,7 +49,7 @@ def test_reader_comments_and_a_moderator_approves_it(
     moderator.wait_for_url(re.compile(r"/admin/$"))
     moderator.goto(live_server.url + reverse("readers_comment_modeladmin_index"))
     moderator.get_by_label("Select the comment by Minji").check()
-    moderator.get_by_role("button", name="Approve").click()
+    moderator.get_by_role("button", name="Approve", exact=True).click()
     moderator.wait_for_load_state()
 
     reader.goto(live_server.url + POST)
