@@ -93,7 +93,9 @@ class LatestPostsFeed(Feed):
         blog = obj["blog"]
         self.root = self._root(obj) + "/"
         posts = blog.posts_with_label(obj["tag"]) if obj["tag"] else blog.posts()
-        return list(posts.prefetch_related("tags")[:FEED_LENGTH])
+        posts = posts.select_related("owner", for_specific_subqueries=True)
+        posts = posts.prefetch_related("tags")
+        return list(posts[:FEED_LENGTH])
 
     def item_title(self, item):
         return item.title
@@ -111,6 +113,13 @@ class LatestPostsFeed(Feed):
 
     def item_updateddate(self, item):
         return item.last_published_at or item.display_date
+
+    def item_author_name(self, item):
+        # RSS writes it as <dc:creator>, Atom as <author><name>.
+        return item.byline or None
+
+    def item_author_link(self, item):
+        return item.author_url or None
 
     def item_categories(self, item):
         return [tag.name for tag in item.tags.all()]

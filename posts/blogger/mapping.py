@@ -52,6 +52,14 @@ def _utc(value) -> str:
     return value.astimezone(UTC).isoformat() if value else ""
 
 
+def web_address(url: str, max_length: int) -> str:
+    """``url`` if it is a web address that fits, else nothing."""
+    url = (url or "").strip()
+    if url.startswith(("http://", "https://")) and len(url) <= max_length:
+        return url
+    return ""
+
+
 def old_month(old_path: str) -> tuple[str, str] | None:
     """(year, month) of an old post address such as ``/2014/08/name.html``."""
     match = _OLD_POST_PATH.match(old_path)
@@ -67,6 +75,8 @@ class PagePlan:
     body: Body
     title: str
     owner_id: int | None
+    author_name: str  # the Blogger byline, kept as the post's
+    author_url: str
     live: bool
     first_published_at: datetime | None
     last_published_at: datetime | None
@@ -124,6 +134,8 @@ class PageMapper:
             body=body,
             title=(entry.title or "(untitled)")[:255],
             owner_id=self.authors.user_for(entry),
+            author_name=entry.author_name[:255],
+            author_url=web_address(entry.author_uri, 500),
             live=live,
             first_published_at=published if live else None,
             last_published_at=(entry.updated or published) if live else None,
@@ -164,9 +176,7 @@ def comment_values(entry: Entry, page_id: int) -> dict:
     return {
         "page_id": page_id,
         "author_name": (entry.author_name or "Anonymous")[:100],
-        "author_url": entry.author_uri[:500]
-        if entry.author_uri.startswith(("http://", "https://"))
-        else "",
+        "author_url": web_address(entry.author_uri, 500),
         "body": body,
         "html": comment_html(body),
         "status": status,

@@ -169,6 +169,8 @@ class PageStore:
         else:
             common = {
                 "date": entry.published,
+                "author_name": plan.author_name,
+                "author_url": plan.author_url,
                 "excerpt": body.excerpt,
                 "body": body.stream_data(),
                 **fields,
@@ -206,6 +208,8 @@ class PageStore:
         page.draft_title = page.title
         if isinstance(page, PostPage):
             page.date = entry.published
+            page.author_name = plan.author_name
+            page.author_url = plan.author_url
             page.excerpt = body.excerpt
             blocks = body.stream_data()
             if isinstance(page, QuestionPostPage):

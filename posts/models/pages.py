@@ -220,6 +220,18 @@ class PostPage(Page):
         help_text="The date readers see. Left empty, it becomes the first "
         "publication time.",
     )
+    author_name = models.CharField(
+        "byline",
+        max_length=255,
+        blank=True,
+        help_text="The author readers see. Left empty, the page owner's name.",
+    )
+    author_url = models.URLField(
+        "author's link",
+        max_length=500,
+        blank=True,
+        help_text="Where the byline links to, e.g. the author's profile.",
+    )
     excerpt = models.TextField(
         blank=True, help_text="What listings show before 'Read more'."
     )
@@ -241,6 +253,7 @@ class PostPage(Page):
 
     content_panels = Page.content_panels + [
         FieldPanel("date"),
+        FieldRowPanel([FieldPanel("author_name"), FieldPanel("author_url")]),
         FieldPanel("excerpt"),
         FieldPanel("body"),
         FieldPanel("tags"),
@@ -280,6 +293,17 @@ class PostPage(Page):
     @property
     def display_date(self):
         return self.date or self.first_published_at or self.latest_revision_created_at
+
+    @property
+    def byline(self) -> str:
+        """Who wrote the post: the kept byline (an imported post's Blogger
+        author), else the owner's full name, else the owner's username."""
+        if self.author_name:
+            return self.author_name
+        owner = self.owner
+        if owner is None:
+            return ""
+        return owner.get_full_name() or owner.get_username()
 
     def save(self, *args, **kwargs):
         # Readers see the first publication date unless an editor chose one.

@@ -107,7 +107,11 @@ def post_jsonld(context, page):
         "datePublished": page.display_date,
         "dateModified": page.last_published_at or page.display_date,
         "description": meta_description(context, page),
-        "author": {"@type": "Organization", "name": site_name, "url": home_url},
+        "author": _author(page) or {
+            "@type": "Organization",
+            "name": site_name,
+            "url": home_url,
+        },
         "publisher": {"@type": "Organization", "name": site_name, "url": home_url},
         "keywords": [tag.name for tag in page.labels],
         "inLanguage": "en",
@@ -117,6 +121,17 @@ def post_jsonld(context, page):
         '<script type="application/ld+json">{}</script>',
         mark_safe(payload),  # noqa: S308
     )
+
+
+def _author(page) -> dict | None:
+    """The post's byline as a schema.org Person."""
+    name = page.byline
+    if not name:
+        return None
+    person = {"@type": "Person", "name": name}
+    if page.author_url:
+        person["url"] = page.author_url
+    return person
 
 
 @register.inclusion_tag("includes/feed_links.html", takes_context=True)
