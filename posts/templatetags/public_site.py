@@ -98,6 +98,7 @@ def post_jsonld(context, page):
     site = page.get_site()
     site_name = (site.site_name if site else "") or "Ask a Korean!"
     home_url = absolute(request, "/")
+    publisher = {"@type": "Organization", "name": site_name, "url": home_url}
     data = {
         "@context": "https://schema.org",
         "@type": "BlogPosting",
@@ -107,12 +108,8 @@ def post_jsonld(context, page):
         "datePublished": page.display_date,
         "dateModified": page.last_published_at or page.display_date,
         "description": meta_description(context, page),
-        "author": _author(page) or {
-            "@type": "Organization",
-            "name": site_name,
-            "url": home_url,
-        },
-        "publisher": {"@type": "Organization", "name": site_name, "url": home_url},
+        "author": _author(page) or publisher,
+        "publisher": publisher,
         "keywords": [tag.name for tag in page.labels],
         "inLanguage": "en",
     }
