@@ -330,6 +330,32 @@ def takeout_albums(export_path: str | os.PathLike) -> str:
 # Network safety
 
 
+# IPv6 ranges whose last 32 bits are an IPv4 address, and where a 6to4 one
+# keeps it (bits 16-48).
+_IPV4_IN_LAST_32 = [
+    ipaddress.ip_network(net)
+    for net in (
+        "64:ff9b::/96",  # NAT64, the well-known prefix (RFC 6052)
+        "64:ff9b:1::/48",  # NAT64, local use (RFC 8215)
+        "::ffff:0:0/96",  # IPv4-mapped
+        "::ffff:0:0:0/96",  # IPv4-translated (SIIT)
+        "::/96",  # IPv4-compatible (deprecated, still routed by some stacks)
+    )
+]
+_SIX_TO_FOUR = ipaddress.ip_network("2002::/16")
+
+
+def embedded_ipv4(ip) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv6 address stands for (NAT64, mapped, 6to4...)."""
+    if not isinstance(ip, ipaddress.IPv6Address):
+        return None
+    if ip in _SIX_TO_FOUR:
+        return ip.sixtofour
+    if any(ip in net for net in _IPV4_IN_LAST_32):
+        return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    return None
+
+
 class AddressPolicy:
     """Which addresses the fetcher may connect to."""
 
@@ -343,11 +369,12 @@ class AddressPolicy:
 
     def permits(self, address: str) -> bool:
         ip = ipaddress.ip_address(address.split("%", 1)[0])
-        if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
-            ip = ip.ipv4_mapped
-        if ip.is_global and not ip.is_multicast:
+        if self.allow_all or any(ip in net for net in self.allowed):
             return True
-        return self.allow_all or any(ip in net for net in self.allowed)
+        # An IPv6 form of an IPv4 address reaches that IPv4 address: judge
+        # the address it stands for (an allow-listed IPv4 one is not enough).
+        ip = embedded_ipv4(ip) or ip
+        return ip.is_global and not ip.is_multicast
 
     def resolve(self, host: str, port: int) -> list[str]:
         """The addresses of `host`, all of which may be reached, or FetchError.
