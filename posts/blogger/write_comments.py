@@ -27,6 +27,8 @@ from .write_pages import KnownPages
 
 BATCH = 2000
 BUFFER_LIMIT = 5000
+LOOP = "in a loop of replies: shown as a top-level comment"
+ELSEWHERE = "answers a comment on another post: shown as a top-level comment"
 _FIELDS = (
     "page_id",
     "author_name",
@@ -185,19 +187,35 @@ class CommentStore:
 
     def _thread_replies(self) -> None:
         table = connection.ops.quote_name(Comment._meta.db_table)
+        threaded_pages: set[int] = set()
         for chunk in self._reply_chunks():
             ids = {c for pair in chunk for c in pair}
-            pks = dict(
-                Comment.objects.filter(source_id__in=ids).values_list("source_id", "pk")
-            )
+            rows = {
+                source_id: (pk, page_id)
+                for source_id, pk, page_id in Comment.objects.filter(
+                    source_id__in=ids
+                ).values_list("source_id", "pk", "page_id")
+            }
             updates = []
             for child, parent in chunk:
-                if child in pks and parent in pks:
-                    updates.append((pks[parent], pks[child]))
-                elif child in pks:
+                if child not in rows:
+                    continue
+                if parent not in rows:
                     self.report.warn(
                         f"reply {child} answers a comment missing from the export"
                     )
+                    continue
+                (child_pk, page_id), (parent_pk, parent_page_id) = (
+                    rows[child],
+                    rows[parent],
+                )
+                if child_pk == parent_pk:
+                    self.report.skip("replies", LOOP)
+                elif parent_page_id != page_id:
+                    self.report.skip("replies", ELSEWHERE)
+                else:
+                    updates.append((parent_pk, child_pk))
+                    threaded_pages.add(page_id)
             if updates:
                 with connection.cursor() as cursor:
                     cursor.executemany(
@@ -205,6 +223,40 @@ class CommentStore:
                         updates,
                     )
             self.report.count("replies", "created", len(updates))
+        self._break_loops(sorted(threaded_pages))
+
+    def _break_loops(self, page_ids: list[int]) -> None:
+        """Replies that answer each other in a circle: the earliest of each
+        circle becomes a top-level comment, so every thread has a top."""
+        for start in range(0, len(page_ids), 200):
+            parents = dict(
+                Comment.objects.filter(
+                    page_id__in=page_ids[start : start + 200], parent__isnull=False
+                ).values_list("pk", "parent_id")
+            )
+            tops = loop_breakers(parents)
+            if tops:
+                Comment.objects.filter(pk__in=tops).update(parent=None)
+                # Counted as threaded above; they are top-level after all.
+                self.report.count("replies", "created", -len(tops))
+                for _ in tops:
+                    self.report.skip("replies", LOOP)
+
+
+def loop_breakers(parents: dict[int, int]) -> set[int]:
+    """The earliest (lowest id) comment of every circle in ``parents``
+    (reply id -> parent id)."""
+    walked: dict[int, int] = {}  # comment id -> the walk that met it first
+    tops = set()
+    for start in parents:
+        node, path = start, []
+        while node is not None and node not in walked:
+            walked[node] = start
+            path.append(node)
+            node = parents.get(node)
+        if node is not None and walked[node] == start:  # back on this walk
+            tops.add(min(path[path.index(node) :]))
+    return tops
 
 
 def _entry_to_json(entry: Entry) -> dict:

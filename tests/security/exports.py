@@ -39,13 +39,28 @@ def post(number: int, title: str, html: str, *, labels=(), month="03") -> str:
     )
 
 
-def comment(number: int, post_number: int, body: str, *, name="Reader") -> str:
+def comment(
+    number: int,
+    post_number: int,
+    body: str,
+    *,
+    name="Reader",
+    parent: int | None = None,
+    published="2012-03-07T11:02:14.221-05:00",
+) -> str:
     target = f"tag:blogger.com,1999:blog-{BLOG}.post-{post_number}"
+    related = (
+        f"<link rel='related' type='application/atom+xml' "
+        f"href='http://www.blogger.com/feeds/{BLOG}/{post_number}/comments/default/"
+        f"{parent}'/>"
+        if parent is not None
+        else ""
+    )
     return (
         f"<entry><id>tag:blogger.com,1999:blog-{BLOG}.post-{number}</id>"
-        "<published>2012-03-07T11:02:14.221-05:00</published>"
-        "<updated>2012-03-07T11:02:14.221-05:00</updated>"
-        f"<category scheme='{KIND}' term='{KINDS}comment'/>"
+        f"<published>{published}</published>"
+        f"<updated>{published}</updated>"
+        f"<category scheme='{KIND}' term='{KINDS}comment'/>{related}"
         f"<title type='text'>{escape(body[:30])}</title>"
         f"<content type='html'>{escape(body)}</content>"
         f"<author><name>{escape(name)}</name></author>"

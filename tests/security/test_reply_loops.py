@@ -7,14 +7,19 @@ the post answers, every comment shows once.
 
 from __future__ import annotations
 
+import json
 import signal
 from contextlib import contextmanager
 
 import pytest
+from django.core.management import call_command
 from django.db import IntegrityError, transaction
 
+from posts.models import PostPage
 from readers.models import Comment
 from tests.factories import CommentFactory, PostPageFactory, publish
+from tests.security.exports import comment, export
+from tests.security.exports import post as blogger_post
 
 pytestmark = pytest.mark.django_db
 
@@ -73,8 +78,8 @@ def test_a_post_whose_replies_form_a_loop_still_answers(client, post, statuses):
     assert response.status_code == 200
     html = response.content.decode()
     shown = [x for x in (a, b, c, d) if x.status == Comment.Status.APPROVED]
-    for comment in shown:
-        assert html.count(f'id="comment-{comment.pk}"') == 1
+    for shown_comment in shown:
+        assert html.count(f'id="comment-{shown_comment.pk}"') == 1
     feed = get_within(client, f"/comments/{post.pk}/feed/")
     assert feed.status_code == 200
 
@@ -92,3 +97,39 @@ def test_two_comments_answering_each_other_still_render(client, post):
     assert html.count(f'id="comment-{a.pk}"') == 1
     assert html.count(f'id="comment-{b.pk}"') == 1
     assert get_within(client, f"{post.url}?replyto={b.pk}").status_code == 200
+
+
+def test_an_export_with_looping_replies_imports_and_its_post_answers(
+    client, blog, tmp_path
+):
+    path = tmp_path / "loops.xml"
+    path.write_text(
+        export(
+            [
+                blogger_post(1, "Loops", "<p>A post with looping replies.</p>"),
+                comment(11, 1, "I answer myself.", parent=11),
+                comment(12, 1, "I answer 13.", parent=13),
+                comment(13, 1, "I answer 12.", parent=12),
+                comment(14, 1, "I answer 12 too.", parent=12),
+                comment(15, 1, "An honest top-level comment."),
+            ]
+        ),
+        encoding="utf-8",
+    )
+    report_path = tmp_path / "report.json"
+
+    call_command("import_blogger", str(path), "--report", str(report_path))
+
+    report = json.loads(report_path.read_text())
+    loops = [n for reason, n in report["skipped"].items() if "loop" in reason]
+    assert loops == [2]  # 11 (itself) and 12 (the earlier of 12 and 13)
+    assert report["counts"]["replies"]["created"] == 2  # 13 -> 12, 14 -> 12
+    parents = dict(Comment.objects.values_list("body", "parent__body"))
+    assert parents["I answer myself."] is None
+    assert parents["I answer 13."] is None  # 12, the earlier of the pair
+    assert parents["I answer 12."] == "I answer 13."
+    assert parents["I answer 12 too."] == "I answer 13."
+    post = PostPage.objects.get(title="Loops")
+    response = get_within(client, post.url)
+    assert response.status_code == 200
+    assert response.content.decode().count('class="comment') >= 5
