@@ -109,7 +109,7 @@ def test_imported_comments_arrive_with_their_html(blog, client):
     assert first.html in page
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_migration_stores_html_of_comments_saved_before_it():
     executor = MigrationExecutor(connection)
     executor.migrate([("readers", "0003_comment_html")])

@@ -10,7 +10,9 @@ A pipeline, one module a stage:
   (:class:`~posts.blogger.images.ImageSource`);
 - write: :mod:`~posts.blogger.write_pages` (in bulk through
   :mod:`~posts.blogger.bulk`), :mod:`~posts.blogger.write_comments`, then
-  :mod:`~posts.blogger.redirects`.
+  :mod:`~posts.blogger.redirects`;
+- after commit: :mod:`~posts.blogger.statistics` brings the database's planner
+  statistics up to date for the tables written.
 
 :class:`BloggerImporter` only runs the stages, in one transaction: a broken
 file, a hostile one or an interrupted run writes nothing, and ``--dry-run``
@@ -40,6 +42,7 @@ from .report import (
     Report,
     SiteNotReady,
 )
+from .statistics import refresh_planner_statistics, written_models
 from .target import find_target
 from .write_comments import CommentStore
 from .write_pages import PageStore
@@ -132,6 +135,10 @@ class BloggerImporter:
                 self._import(source, Path(workdir))
                 if self.options.dry_run:
                     transaction.set_rollback(True)
+                else:
+                    transaction.on_commit(
+                        lambda: refresh_planner_statistics(written_models())
+                    )
         self.report.format = self.info.format
         self.report.seconds = time.monotonic() - started
         self.progress.tick(force=True, phase="done")
