@@ -9,14 +9,18 @@ from __future__ import annotations
 
 import datetime
 
+from django.db.models import Q
 from django.utils import formats, timezone
+from wagtail.models import Page, Site
 
+from readers.mixins import CommentablePage
 from readers.models import CommentSettings
 
-AUTO = "auto"
-OPEN = "open"
-LOCKED = "locked"
-HIDDEN = "hidden"
+Policy = CommentablePage.CommentPolicy
+AUTO = Policy.AUTO
+OPEN = Policy.OPEN
+LOCKED = Policy.LOCKED
+HIDDEN = Policy.HIDDEN
 
 
 def settings_for(page, request=None) -> CommentSettings:
@@ -28,8 +32,6 @@ def settings_for(page, request=None) -> CommentSettings:
         return cached
     site = page.get_site() if page is not None else None
     if site is None:
-        from wagtail.models import Site
-
         site = Site.objects.filter(is_default_site=True).first()
     found = CommentSettings.for_site(site) if site else CommentSettings()
     if page is not None:
@@ -37,32 +39,45 @@ def settings_for(page, request=None) -> CommentSettings:
     return found
 
 
-def _post(page):
-    """The specific page when it is a post (has a comment policy), else None."""
+def commentable(page) -> CommentablePage | None:
+    """The specific page when its type takes comments, else None."""
     if page is None:
         return None
-    if not hasattr(page, "comment_policy"):
+    if not isinstance(page, CommentablePage):
         page = page.specific
-    return page if hasattr(page, "comment_policy") else None
+    return page if isinstance(page, CommentablePage) else None
+
+
+def commentable_pages():
+    """Pages of every type that takes comments (a Page queryset)."""
+    return Page.objects.type(*CommentablePage.page_models())
+
+
+def pages_showing_comments():
+    """Live, public pages whose comments readers may see (a Page queryset)."""
+    shown = Q(pk__in=[])
+    for model in CommentablePage.table_models():
+        pages = model.objects.live().public().exclude(comment_policy=HIDDEN)
+        shown |= Q(pk__in=pages.values("pk"))
+    return Page.objects.filter(shown)
 
 
 def policy(page) -> str:
-    post = _post(page)
+    post = commentable(page)
     return post.comment_policy if post is not None else HIDDEN
 
 
 def published_at(page, now=None) -> datetime.datetime | None:
     """The date the closing rule counts from: never later than `now`."""
-    post = _post(page)
+    post = commentable(page)
     if post is None:
         return None
-    now = now or timezone.now()
-    candidates = [d for d in (post.date, post.first_published_at) if d is not None]
-    if not candidates:
+    start = post.comments_count_from()
+    if start is None:
         return None
     # An editor may date a post in the future; age still counts from no later
     # than its first publication, and never from a time that has not come yet.
-    return min([*candidates, now])
+    return min(start, now or timezone.now())
 
 
 def closes_at(page, now=None, settings=None) -> datetime.datetime | None:
@@ -70,7 +85,7 @@ def closes_at(page, now=None, settings=None) -> datetime.datetime | None:
 
     Locked and hidden posts have no closing time: they are closed already.
     """
-    post = _post(page)
+    post = commentable(page)
     if post is None or post.comment_policy in (LOCKED, HIDDEN):
         return None
     if post.comments_close_at is not None:
@@ -91,7 +106,7 @@ def comments_visible(page) -> bool:
 
 def comments_open(page, now=None, settings=None) -> bool:
     """Whether a reader may post a new comment on `page` at `now`."""
-    post = _post(page)
+    post = commentable(page)
     if post is None or post.comment_policy in (LOCKED, HIDDEN):
         return False
     now = now or timezone.now()
@@ -101,7 +116,7 @@ def comments_open(page, now=None, settings=None) -> bool:
 
 def closing_notice(page, now=None, settings=None) -> str:
     """What readers read in place of the form; empty while comments are open."""
-    post = _post(page)
+    post = commentable(page)
     if comments_open(post, now, settings):
         return ""
     if post is None or post.comment_policy == HIDDEN:

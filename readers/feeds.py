@@ -102,10 +102,8 @@ class LatestCommentsFeed(_CommentFeed):
         return "The newest approved comments from readers."
 
     def items(self):
-        from posts.models import PostPage
-
-        shown = PostPage.objects.live().public().exclude(comment_policy=closure.HIDDEN)
-        return list(self._approved().filter(page__in=shown.values("pk"))[:FEED_SIZE])
+        shown = closure.pages_showing_comments().values("pk")
+        return list(self._approved().filter(page__in=shown)[:FEED_SIZE])
 
 
 class PostCommentsFeed(_CommentFeed):

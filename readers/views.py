@@ -22,10 +22,10 @@ def _post_or_404(page_id: int):
     page = Page.objects.live().public().filter(pk=page_id).first()
     if page is None:
         raise Http404("No such post")
-    page = page.specific
-    if not hasattr(page, "comment_policy"):
+    post = closure.commentable(page)
+    if post is None:
         raise Http404("This page takes no comments")
-    return page
+    return post
 
 
 def render_post(request, page, *, form=None, error="", status=200):

@@ -13,7 +13,7 @@ from django.utils.html import strip_tags
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from taggit.models import ItemBase
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path, re_path
 from wagtail.fields import RichTextField, StreamField
 from wagtail.images import get_image_model
@@ -24,6 +24,7 @@ from posts.blocks import RICH_TEXT_FEATURES, PostBodyBlock
 from posts.feeds import LatestPostsAtomFeed, LatestPostsFeed
 from posts.forms import ROUTE_SLUG_ERROR, PostPageForm
 from posts.korean import word_stems
+from readers.mixins import CommentablePage
 
 from .labels import Label
 from .querysets import PostManager
@@ -203,14 +204,8 @@ class PostPageTag(ItemBase):
     )
 
 
-class PostPage(Page):
-    """A blog post: the author's words in a StreamField body."""
-
-    class CommentPolicy(models.TextChoices):
-        AUTO = "auto", "Site rule (close after the site's number of days)"
-        OPEN = "open", "Open"
-        LOCKED = "locked", "Locked: show comments, accept no new ones"
-        HIDDEN = "hidden", "Hidden: show none, accept none"
+class PostPage(CommentablePage, Page):
+    """A blog post: the author's words in a StreamField body, open to comments."""
 
     date = models.DateTimeField(
         "post date",
@@ -239,15 +234,6 @@ class PostPage(Page):
     tags = ClusterTaggableManager(
         through=PostPageTag, blank=True, verbose_name="labels"
     )
-    comment_policy = models.CharField(
-        max_length=10, choices=CommentPolicy.choices, default=CommentPolicy.AUTO
-    )
-    comments_close_at = models.DateTimeField(
-        null=True,
-        blank=True,
-        help_text="Close comments at this time, whatever the site rule says.",
-    )
-    comments_closed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = PostManager()
 
@@ -258,17 +244,7 @@ class PostPage(Page):
         FieldPanel("body"),
         FieldPanel("tags"),
     ]
-    comment_panels = [
-        MultiFieldPanel(
-            [
-                FieldRowPanel(
-                    [FieldPanel("comment_policy"), FieldPanel("comments_close_at")]
-                )
-            ],
-            heading="Comments",
-        )
-    ]
-    settings_panels = Page.settings_panels + comment_panels
+    settings_panels = Page.settings_panels + CommentablePage.comment_panels
 
     search_fields = Page.search_fields + [
         index.SearchField("excerpt"),
@@ -319,6 +295,11 @@ class PostPage(Page):
     def korean_word_stems(self) -> str:
         """Korean words without their particles: 탈북자 finds 탈북자의."""
         return " ".join(word_stems(self.searchable_text()))
+
+    def comments_count_from(self):
+        """The earlier of the post date and its first publication."""
+        dates = [d for d in (self.date, self.first_published_at) if d is not None]
+        return min(dates, default=None)
 
     @property
     def listing_image(self):

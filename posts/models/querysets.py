@@ -7,8 +7,9 @@ the same way, and this module needs no page model to answer them.
 
 from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import Length, Substr
-from taggit.models import Tag
 from wagtail.models import PageManager, PageQuerySet, PageViewRestriction
+
+from .labels import Label
 
 RELATED_LIMIT = 5
 
@@ -67,7 +68,7 @@ class PostQuerySet(PageQuerySet):
     def labels(self):
         """The labels these posts carry, by name, each with ``post_count``."""
         return (
-            Tag.objects.filter(
+            Label.objects.filter(
                 posts_postpagetag_items__content_object__in=self.values("pk")
             )
             .annotate(post_count=Count("posts_postpagetag_items", distinct=True))

@@ -11,7 +11,6 @@ and again only if an editor reopens and it later closes a second time.
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from posts.models import PostPage
 from readers import closure
 from readers.cache import purge_post
 
@@ -28,7 +27,7 @@ class Command(BaseCommand):
         now = timezone.now()
         closed = reopened = 0
         rules_by_site = {}
-        posts = PostPage.objects.live().specific().order_by("pk")
+        posts = closure.commentable_pages().live().specific().order_by("pk")
         for post in posts.iterator(chunk_size=200):
             parts = post.get_url_parts()
             site_id = parts[0] if parts else None
@@ -54,5 +53,5 @@ class Command(BaseCommand):
             return
         # A plain update: closing comments is not an editorial change to the
         # post and must not create a revision.
-        PostPage.objects.filter(pk=post.pk).update(comments_closed_at=when)
+        type(post).objects.filter(pk=post.pk).update(comments_closed_at=when)
         purge_post(post)
