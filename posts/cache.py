@@ -261,4 +261,4 @@ def fresh_comment_token(page_id):
     """A new signed timestamp for the comment form of a page served from cache."""
     from readers import spam
 
-    return spam.form_token(page_id)
+    return spam.COMMENT_TOKEN.issue(page_id)

@@ -1,83 +1,38 @@
-"""The "Ask the Korean" form: what a reader fills in and how a POST is handled.
+"""The "Ask the Korean" form: what a reader fills in, and its defences.
 
-`AskPage` (readers/models.py) routes its URLs here: `ask_view` shows and takes the
-form, `thanks_view` is where a successful POST redirects (POST/redirect/GET).
-Every question is stored as a `ReaderQuestion` before anything else happens.
+`AskPage` (readers/models.py) shows and takes the form and stores each question
+as a `ReaderQuestion`; a successful POST redirects to its thanks/ route
+(POST/redirect/GET). This module holds no model: the page uses it, not the
+other way round.
 """
 
-import time
-
 from django import forms
-from django.conf import settings
-from django.core import signing
-from django.core.cache import cache
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 
+from plumbing.ratelimit import RateLimit
 from plumbing.text import plain_name
+from plumbing.tokens import FormToken, Problem
 from readers import spam
-from readers.models import ReaderQuestion
 
-# Defaults, each overridable in settings (READERS_ASK_...).
-RATE_LIMIT = 5  # questions per IP address...
-RATE_WINDOW = 60 * 60  # ...in this many seconds
-MIN_SECONDS = 3  # a person takes longer than this to write a question
-MAX_AGE = 2 * 24 * 60 * 60  # a form open longer than this must be sent again
+# Questions are rarer than comments: an hour's window, and longer to write.
+QUESTION_RATE = RateLimit("questions", count=5, seconds=60 * 60)
+QUESTION_TOKEN = FormToken("questions", min_seconds=3, max_age_hours=12)
 QUESTION_MAX_LENGTH = 5000
 QUESTION_MIN_LENGTH = 10
 
-_TIMESTAMP_SALT = "readers.ask.started"
-
-
-def _setting(name: str, default):
-    return getattr(settings, f"READERS_ASK_{name}", default)
-
-
-# --- Spam defences -----------------------------------------------------------
-# The client address and its hash come from readers.spam, shared with comments,
-# so one reader's comments and questions carry the same ip_hash. The timestamp
-# and the rate limit are the ask form's own: their wording and their window (an
-# hour, as questions are rarer than comments) differ from the comment form's.
-
-
-def hash_ip(request) -> str:
-    """A keyed hash of the client address: enough to rate-limit, not to identify."""
-    return spam.hash_ip(spam.client_ip(request) or "unknown")
-
-
-def sign_started_at(now: float | None = None) -> str:
-    return signing.dumps(
-        round(now if now is not None else time.time(), 3), salt=_TIMESTAMP_SALT
-    )
-
-
-def seconds_since_signed(value: str) -> float | None:
-    """Seconds since the signed timestamp was issued, None if it was tampered with."""
-    try:
-        started = float(signing.loads(value, salt=_TIMESTAMP_SALT))
-    except (signing.BadSignature, TypeError, ValueError):
-        return None
-    return time.time() - started
-
-
-def _rate_key(ip_hash: str) -> str:
-    return f"readers:ask-rate:{ip_hash}"
-
-
-def is_rate_limited(ip_hash: str) -> bool:
-    count = cache.get(_rate_key(ip_hash), 0)
-    return count >= _setting("RATE_LIMIT", RATE_LIMIT)
-
-
-def count_submission(ip_hash: str) -> None:
-    key = _rate_key(ip_hash)
-    cache.add(key, 0, timeout=_setting("RATE_WINDOW", RATE_WINDOW))
-    try:
-        cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=_setting("RATE_WINDOW", RATE_WINDOW))
+TOKEN_PROBLEMS = {
+    # A token signed before a key change looks damaged: to the reader, expired.
+    Problem.DAMAGED: "This form has expired. Your question is still here: please "
+    "send it again.",
+    Problem.TOO_SOON: "That was very quick. Please check your question and send "
+    "it again.",
+    Problem.EXPIRED: "This form has expired. Your question is still here: please "
+    "send it again.",
+    Problem.USED: "This form has already sent your question. It is still here: "
+    "send it again only if you meant to ask twice.",
+}
 
 
 # --- The form ----------------------------------------------------------------
@@ -119,11 +74,7 @@ class AskForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
-    started = forms.CharField(widget=forms.HiddenInput, required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.too_fast = False
+    token = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def is_bot(self) -> bool:
         """True when the honeypot was filled in: drop the question silently."""
@@ -149,47 +100,50 @@ class AskForm(forms.Form):
                 "email",
                 "Give an e-mail address so that we can tell you, or untick the box.",
             )
-        elapsed = seconds_since_signed(self.data.get("started", ""))
-        if elapsed is None or elapsed > _setting("MAX_AGE", MAX_AGE):
-            raise forms.ValidationError(
-                "This form has expired. Your question is still here: please send "
-                "it again."
-            )
-        if elapsed < _setting("MIN_SECONDS", MIN_SECONDS):
-            self.too_fast = True
-            raise forms.ValidationError(
-                "That was very quick. Please check your question and send it again."
-            )
+        problem = QUESTION_TOKEN.check(self.data.get("token", ""))
+        if problem is not None:
+            raise forms.ValidationError(TOKEN_PROBLEMS[problem])
         return cleaned
 
-    def with_fresh_timestamp(self) -> "AskForm":
-        """Re-arm the signed timestamp on a form shown again with its errors."""
+    def use_token(self) -> bool:
+        """Spend the form's token on this question; False when it was spent
+        already (the same form sent twice at once)."""
+        if QUESTION_TOKEN.use(self.data.get("token", "")):
+            return True
+        self.add_error(None, TOKEN_PROBLEMS[Problem.USED])
+        return False
+
+    def release_token(self) -> None:
+        """The question was not stored: its token may send it again."""
+        QUESTION_TOKEN.release(self.data.get("token", ""))
+
+    def with_fresh_token(self) -> "AskForm":
+        """Re-arm the token on a form shown again with its errors."""
         data = self.data.copy()
-        data["started"] = sign_started_at()
+        data["token"] = QUESTION_TOKEN.issue()
         self.data = data
         return self
 
-    def save(self, ip_hash: str) -> ReaderQuestion:
+    def question_fields(self) -> dict:
+        """What a `ReaderQuestion` stores of the form."""
         data = self.cleaned_data
-        return ReaderQuestion.objects.create(
-            display_name=data["display_name"],
-            email=data["email"],
-            notify=bool(data["notify"] and data["email"]),
-            question=data["question"],
-            consent_to_quote=data["consent_to_quote"],
-            ip_hash=ip_hash,
-            received_at=timezone.now(),
-        )
+        return {
+            "display_name": data["display_name"],
+            "email": data["email"],
+            "notify": bool(data["notify"] and data["email"]),
+            "question": data["question"],
+            "consent_to_quote": data["consent_to_quote"],
+        }
 
 
 def blank_form() -> AskForm:
-    return AskForm(initial={"started": sign_started_at()})
+    return AskForm(initial={"token": QUESTION_TOKEN.issue()})
 
 
-# --- Views (called by AskPage's routes) --------------------------------------
+# --- What AskPage's routes answer with -------------------------------------
 
 
-def _private(response):
+def private(response):
     # The form carries a CSRF token: never let a shared cache keep it.
     add_never_cache_headers(response)
     return response
@@ -202,32 +156,9 @@ def rate_limited_response(page, request):
         {"page": page, "self": page},
         status=429,
     )
-    response["Retry-After"] = str(_setting("RATE_WINDOW", RATE_WINDOW))
-    return response
+    response["Retry-After"] = str(QUESTION_RATE.window)
+    return private(response)
 
 
-def thanks_url(page, request) -> str:
-    return page.get_url(request) + page.reverse_subpage("thanks")
-
-
-def ask_view(page, request):
-    if request.method == "POST":
-        ip_hash = hash_ip(request)
-        if is_rate_limited(ip_hash):
-            return _private(rate_limited_response(page, request))
-        form = AskForm(request.POST)
-        if form.is_bot():
-            count_submission(ip_hash)
-            return HttpResponseRedirect(thanks_url(page, request))
-        if form.is_valid():
-            count_submission(ip_hash)
-            form.save(ip_hash)
-            return HttpResponseRedirect(thanks_url(page, request))
-        form.with_fresh_timestamp()
-    else:
-        form = blank_form()
-    return _private(page.render(request, context_overrides={"form": form}))
-
-
-def thanks_view(page, request):
-    return page.render(request, template="readers/ask_thanks.html")
+def to_thanks(page, request):
+    return HttpResponseRedirect(page.get_url(request) + page.reverse_subpage("thanks"))

@@ -10,10 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from readers import closure, moderation, spam
 from readers.models import Comment
+from readers.tasks import notify_moderators
 
 SHOWN = (Comment.Status.APPROVED, Comment.Status.REMOVED)
 
@@ -168,6 +170,18 @@ def check_open(page, now=None) -> None:
         raise Closed(closure.closing_notice(page, now))
 
 
+def is_duplicate(page, body: str, *, email: str, ip_hash: str) -> bool:
+    """The same words on the same post from the same e-mail or address."""
+    who = Q(ip_hash=ip_hash) if ip_hash else Q()
+    if email:
+        who |= Q(author_email__iexact=email)
+    wanted = spam.normalise(body)
+    candidates = Comment.objects.filter(who, page_id=page.pk).values_list(
+        "body", flat=True
+    )
+    return any(spam.normalise(existing) == wanted for existing in candidates.iterator())
+
+
 def submit(page, data: dict, client: Client | None = None, now=None) -> Comment:
     """Save a reader's comment after every rule; raise `Refused` otherwise.
 
@@ -178,12 +192,12 @@ def submit(page, data: dict, client: Client | None = None, now=None) -> Comment:
     client = client or Client()
     now = now or timezone.now()
     check_open(page, now)
-    if client.ip_hash and spam.over_rate_limit(client.ip_hash):
+    if client.ip_hash and spam.COMMENT_RATE.hit(client.ip_hash):
         raise TooFast("You are posting comments too quickly. Please wait a minute.")
     body = data["body"].strip()
     email = data.get("email", "")
     duplicate = Duplicate("It looks as though you have already said that.")
-    if spam.is_duplicate(page, body, email=email, ip_hash=client.ip_hash):
+    if is_duplicate(page, body, email=email, ip_hash=client.ip_hash):
         raise duplicate
     # Two identical posts racing each other (a double click on two workers):
     # the first to claim the key in the shared cache wins.
@@ -204,8 +218,6 @@ def submit(page, data: dict, client: Client | None = None, now=None) -> Comment:
         spam.release(claim)
         raise
     if decision.status == Comment.Status.PENDING and rules.notify_moderators:
-        from readers.tasks import notify_moderators
-
         reason = decision.reason
         transaction.on_commit(lambda: notify_moderators.enqueue(comment.pk, reason))
     if decision.status == Comment.Status.APPROVED:

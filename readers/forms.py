@@ -6,6 +6,7 @@ from django import forms
 from django.core.validators import URLValidator
 
 from plumbing.text import plain_name
+from plumbing.tokens import Problem
 from readers import spam
 from readers.models import Comment
 
@@ -25,13 +26,13 @@ class ThreadForm(forms.Form):
     def __init__(self, *args, page, **kwargs):
         super().__init__(*args, **kwargs)
         self.page = page
-        self.fields["body"].widget.attrs["maxlength"] = spam.limits().max_length
+        self.fields["body"].widget.attrs["maxlength"] = spam.max_length()
 
     def clean_body(self):
         body = spam.without_control_characters(self.cleaned_data["body"]).strip()
         if not body:
             raise forms.ValidationError("Please write a comment.")
-        limit = spam.limits().max_length
+        limit = spam.max_length()
         if len(body) > limit:
             raise forms.ValidationError(
                 f"Please keep your comment under {limit:,} characters "
@@ -91,7 +92,7 @@ class CommentForm(ThreadForm):
         super().__init__(*args, page=page, **kwargs)
         self.now = now
         if not self.is_bound:
-            self.initial.setdefault("token", spam.form_token(page.pk, now))
+            self.initial.setdefault("token", spam.COMMENT_TOKEN.issue(page.pk, now))
 
     def clean_name(self):
         name = plain_name(self.cleaned_data["name"])
@@ -103,10 +104,28 @@ class CommentForm(ThreadForm):
         cleaned = super().clean()
         if cleaned.get(HONEYPOT):
             raise forms.ValidationError("Your comment could not be accepted.")
-        problem = spam.check_token(cleaned.get("token", ""), self.page.pk, self.now)
+        problem = spam.COMMENT_TOKEN.check(
+            cleaned.get("token", ""), self.page.pk, self.now
+        )
         if problem:
-            # Keep the reader's words, with a fresh token for the next try.
-            self.data = self.data.copy()
-            self.data["token"] = spam.form_token(self.page.pk, self.now)
-            raise forms.ValidationError(problem)
+            self._renew_token()
+            raise forms.ValidationError(spam.TOKEN_PROBLEMS[problem])
         return cleaned
+
+    def use_token(self) -> bool:
+        """Spend the form's token on this comment; False when it was spent
+        already (the same form sent twice at once)."""
+        if spam.COMMENT_TOKEN.use(self.cleaned_data["token"]):
+            return True
+        self._renew_token()
+        self.add_error(None, spam.TOKEN_PROBLEMS[Problem.USED])
+        return False
+
+    def release_token(self) -> None:
+        """The comment was not stored: its token may send it again."""
+        spam.COMMENT_TOKEN.release(self.cleaned_data["token"])
+
+    def _renew_token(self) -> None:
+        # The form is shown again with the reader's words and a fresh token.
+        self.data = self.data.copy()
+        self.data["token"] = spam.COMMENT_TOKEN.issue(self.page.pk, self.now)

@@ -7,6 +7,8 @@ from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
+from plumbing.clients import client_hash
+from readers import ask
 from readers.markup import comment_html
 
 RICH = ["bold", "italic", "link", "ol", "ul", "h2", "h3"]
@@ -215,18 +217,34 @@ class AskPage(RoutablePageMixin, Page):
     max_count = 1
     template = "pages/ask_page.html"
 
-    # The form logic lives in readers/ask.py; POST redirects to thanks/.
+    # The form and its defences live in readers/ask.py; POST redirects to thanks/.
     @path("")
     def ask(self, request):
-        from readers.ask import ask_view
-
-        return ask_view(self, request)
+        if request.method != "POST":
+            return self._show(request, ask.blank_form())
+        asker = client_hash(request)
+        if ask.QUESTION_RATE.exhausted(asker):
+            return ask.rate_limited_response(self, request)
+        form = ask.AskForm(request.POST)
+        if form.is_bot():
+            ask.QUESTION_RATE.record(asker)
+            return ask.to_thanks(self, request)
+        if form.is_valid() and form.use_token():
+            ask.QUESTION_RATE.record(asker)
+            try:
+                ReaderQuestion.objects.create(**form.question_fields(), ip_hash=asker)
+            except Exception:
+                form.release_token()
+                raise
+            return ask.to_thanks(self, request)
+        return self._show(request, form.with_fresh_token())
 
     @path("thanks/")
     def thanks(self, request):
-        from readers.ask import thanks_view
+        return self.render(request, template="readers/ask_thanks.html")
 
-        return thanks_view(self, request)
+    def _show(self, request, form):
+        return ask.private(self.render(request, context_overrides={"form": form}))
 
 
 @register_setting(icon="comment")

@@ -17,6 +17,7 @@ from django.utils.html import escape
 from django.utils.text import Truncator
 
 from readers.models import ReaderQuestion
+from readers.tasks_questions import notify_asker
 
 Status = ReaderQuestion.Status
 TITLE_WORDS = 12
@@ -165,27 +166,11 @@ def answer_published(page) -> list[int]:
     """
     to_notify = mark_answered(page)
     if to_notify:
-        from readers.tasks_questions import notify_asker
-
         for question_id in to_notify:
             transaction.on_commit(
                 lambda question_id=question_id: notify_asker.enqueue(question_id)
             )
     return to_notify
-
-
-def claim_notification(question_id: int) -> bool:
-    """Record that the asker is being told; False if someone already did."""
-    return bool(
-        ReaderQuestion.objects.filter(pk=question_id, notified_at__isnull=True).update(
-            notified_at=timezone.now()
-        )
-    )
-
-
-def release_notification(question_id: int) -> None:
-    """Undo `claim_notification` when the e-mail could not be sent."""
-    ReaderQuestion.objects.filter(pk=question_id).update(notified_at=None)
 
 
 def purge_personal_data(days: int, *, now=None, dry_run: bool = False) -> int:

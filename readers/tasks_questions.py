@@ -5,12 +5,26 @@ import logging
 from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django_tasks import task
 
-from readers import questions as question_actions
 from readers.models import ReaderQuestion
 
 logger = logging.getLogger(__name__)
+
+
+def claim_notification(question_id: int) -> bool:
+    """Record that the asker is being told; False if someone already did."""
+    return bool(
+        ReaderQuestion.objects.filter(pk=question_id, notified_at__isnull=True).update(
+            notified_at=timezone.now()
+        )
+    )
+
+
+def release_notification(question_id: int) -> None:
+    """Undo `claim_notification` when the e-mail could not be sent."""
+    ReaderQuestion.objects.filter(pk=question_id).update(notified_at=None)
 
 
 @task()
@@ -33,7 +47,7 @@ def notify_asker(question_id: int) -> bool:
         or not question.answer_page.live
     ):
         return False
-    if not question_actions.claim_notification(question.pk):
+    if not claim_notification(question.pk):
         return False
     page = question.answer_page.specific
     context = {
@@ -52,7 +66,7 @@ def notify_asker(question_id: int) -> bool:
             recipient_list=[question.email],
         )
     except Exception:
-        question_actions.release_notification(question.pk)
+        release_notification(question.pk)
         logger.exception("Could not tell the asker of question %s", question.pk)
         raise
     return True

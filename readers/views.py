@@ -13,7 +13,8 @@ from django.shortcuts import render
 from django.views.decorators.http import require_POST
 from wagtail.models import Page
 
-from readers import closure, comments, replies, spam
+from plumbing.clients import client_hash
+from readers import closure, comments, replies
 from readers.forms import AuthorReplyForm, CommentForm
 from readers.models import Comment, CommentSettings
 
@@ -49,10 +50,10 @@ def post_comment(request, page_id: int):
     if replies.may_reply_as_author(request.user, page):
         return _post_as_author(request, page)
     form = CommentForm(request.POST, page=page)
-    if not form.is_valid():
+    if not form.is_valid() or not form.use_token():
         return render_post(request, page, form=form, status=400)
     client = comments.Client(
-        ip_hash=spam.hash_ip(spam.client_ip(request)),
+        ip_hash=client_hash(request),
         user_agent=request.META.get("HTTP_USER_AGENT", ""),
     )
     data = {
@@ -65,9 +66,14 @@ def post_comment(request, page_id: int):
     try:
         comment = comments.submit(page, data, client)
     except comments.Refused as refused:
+        # Nothing was stored: the same form may send the comment again.
+        form.release_token()
         return render_post(
             request, page, form=form, error=refused.message, status=refused.status
         )
+    except Exception:
+        form.release_token()
+        raise
     url = page.get_url(request) or "/"
     if closure.settings_for(page).moderation == CommentSettings.Moderation.KNOWN:
         # Published or held, one answer: the form must not tell a stranger

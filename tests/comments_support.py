@@ -31,7 +31,7 @@ def form_data(page, *, loaded_seconds_ago=30, **fields):
         "website": "",
         "body": "Thank you for explaining this.",
         "parent": "",
-        "token": spam.form_token(page.pk, loaded),
+        "token": spam.COMMENT_TOKEN.issue(page.pk, loaded),
         "subject": "",
     }
     data.update(fields)

@@ -37,7 +37,7 @@ def page_cache(settings):
     settings.MIDDLEWARE = middleware
     settings.PAGE_CACHE_SECONDS = 600
     settings.FRAGMENT_CACHE_SECONDS = 600
-    settings.READERS_COMMENT_LIMITS = {"min_seconds": 0}
+    settings.FORM_TOKENS = {"comments": {"min_seconds": 0}}
     cache.clear()
     yield
     cache.clear()
@@ -391,7 +391,7 @@ def test_a_comment_approval_purges_the_post_and_its_feeds_downstream(
 def fragment_cache(settings):
     settings.FRAGMENT_CACHE_SECONDS = 600
     settings.PAGE_CACHE_SECONDS = 0
-    settings.READERS_COMMENT_LIMITS = {"min_seconds": 0}
+    settings.FORM_TOKENS = {"comments": {"min_seconds": 0}}
     cache.clear()
     yield
     cache.clear()

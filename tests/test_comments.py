@@ -288,7 +288,7 @@ def test_a_double_submit_racing_past_the_database_check_gets_409(client, post):
 
     # Both requests check the database before either has saved: the shared
     # cache still lets only one through.
-    with mock.patch("readers.spam.is_duplicate", return_value=False):
+    with mock.patch("readers.comments.is_duplicate", return_value=False):
         first = client.post(post_url(post), form_data(post))
         second = client.post(post_url(post), form_data(post))
     assert (first.status_code, second.status_code) == (302, 409)
@@ -507,10 +507,10 @@ def test_thread_renders_in_the_same_number_of_queries_for_5_or_500(
 def test_behind_a_proxy_the_address_the_proxy_saw_counts_not_what_the_client_sent(
     rf, settings
 ):
-    from readers.spam import client_ip
+    from plumbing.clients import client_ip
 
-    settings.READERS_CLIENT_IP_HEADER = "HTTP_X_FORWARDED_FOR"
+    settings.CLIENT_IP_HEADER = "HTTP_X_FORWARDED_FOR"
     request = rf.get("/", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.9")
     assert client_ip(request) == "203.0.113.9"
-    settings.READERS_CLIENT_IP_HEADER = ""
+    settings.CLIENT_IP_HEADER = ""
     assert client_ip(request) == "127.0.0.1"

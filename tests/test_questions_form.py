@@ -28,7 +28,7 @@ def ask_page(home):
 
 @pytest.fixture
 def no_minimum_wait(settings):
-    settings.READERS_ASK_MIN_SECONDS = 0
+    settings.FORM_TOKENS = {"questions": {"min_seconds": 0}}
 
 
 def hidden_value(html: str, name: str) -> str:
@@ -42,7 +42,7 @@ def fill_in(client, page, **overrides):
     html = client.get(page.url).content.decode()
     data = {
         "csrfmiddlewaretoken": hidden_value(html, "csrfmiddlewaretoken"),
-        "started": hidden_value(html, "started"),
+        "token": hidden_value(html, "token"),
         "display_name": "Narendra",
         "email": "narendra@example.org",
         "notify": "on",
@@ -155,7 +155,7 @@ def test_form_sent_right_after_loading_is_refused_and_kept(browser, ask_page):
 @pytest.mark.usefixtures("no_minimum_wait")
 def test_tampered_timestamp_is_refused(browser, ask_page):
     data = fill_in(browser, ask_page)
-    data["started"] = data["started"][:-2] + "xx"
+    data["token"] = data["token"][:-2] + "xx"
     response = browser.post(ask_page.url, data)
     assert response.status_code == 200
     assert "This form has expired" in response.content.decode()
@@ -164,7 +164,7 @@ def test_tampered_timestamp_is_refused(browser, ask_page):
 
 @pytest.mark.usefixtures("no_minimum_wait")
 def test_flood_from_one_address_gets_429(browser, ask_page, settings):
-    settings.READERS_ASK_RATE_LIMIT = 2
+    settings.RATE_LIMITS = {"questions": {"count": 2}}
     for _ in range(2):
         assert browser.post(ask_page.url, fill_in(browser, ask_page)).status_code == 302
     flooded = browser.post(ask_page.url, fill_in(browser, ask_page))

@@ -232,7 +232,7 @@ def test_purge_command_days_option_and_dry_run(db, capsys):
 
 
 def test_emails_never_appear_on_public_pages(client, editor, home, blog, settings):
-    settings.READERS_ASK_MIN_SECONDS = 0
+    settings.FORM_TOKENS = {"questions": {"min_seconds": 0}}
     cache.clear()
     ask_page = publish(AskPageFactory(parent=home))
     question = ReaderQuestionFactory(

@@ -200,4 +200,4 @@ LOGGING = {
 
 # Behind a reverse proxy: the request header (as in request.META, e.g.
 # HTTP_X_FORWARDED_FOR) that carries the reader's address, for rate limits.
-READERS_CLIENT_IP_HEADER = os.environ.get("READERS_CLIENT_IP_HEADER", "")
+CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "")

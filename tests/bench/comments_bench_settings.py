@@ -10,6 +10,7 @@ from config.settings.base import *  # noqa: F403
 
 DEBUG = False
 ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
-READERS_COMMENT_LIMITS = {"min_seconds": 0, "rate_count": 1_000_000}
-READERS_CLIENT_IP_HEADER = "HTTP_X_FORWARDED_FOR"
+FORM_TOKENS = {"comments": {"min_seconds": 0}}
+RATE_LIMITS = {"comments": {"count": 1_000_000}}
+CLIENT_IP_HEADER = "HTTP_X_FORWARDED_FOR"
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

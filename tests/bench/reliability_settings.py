@@ -2,7 +2,7 @@
 plain http on 127.0.0.1, with three changes for a load test.
 
 - Each simulated reader sends its own X-Forwarded-For address, trusted here only
-  (READERS_CLIENT_IP_HEADER), so the per-address comment limit (5 a minute, as
+  (CLIENT_IP_HEADER), so the per-address comment limit (5 a minute, as
   in production) applies per simulated reader.
 - The form's "a person takes a few seconds" delay is zero.
 - Static files are served from the finders (no collectstatic step).
@@ -22,8 +22,8 @@ os.environ.setdefault(
 from config.settings.production import *  # noqa: E402, F403
 from config.settings.production import STORAGES  # noqa: E402
 
-READERS_CLIENT_IP_HEADER = "HTTP_X_FORWARDED_FOR"
-READERS_COMMENT_LIMITS = {"min_seconds": 0}
+CLIENT_IP_HEADER = "HTTP_X_FORWARDED_FOR"
+FORM_TOKENS = {"comments": {"min_seconds": 0}}
 STORAGES = {
     **STORAGES,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

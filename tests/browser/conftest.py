@@ -72,8 +72,10 @@ def new_browser_page(chromium):
 @pytest.fixture
 def quick_forms(settings):
     """The forms' "a person takes a few seconds" rule, set to zero for speed."""
-    settings.READERS_COMMENT_LIMITS = {"min_seconds": 0}
-    settings.READERS_ASK_MIN_SECONDS = 0
+    settings.FORM_TOKENS = {
+        "comments": {"min_seconds": 0},
+        "questions": {"min_seconds": 0},
+    }
     return settings
 
 

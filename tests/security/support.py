@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import datetime
 import json
-import time
 
 import lxml.html
+from django.utils import timezone
 
-from readers.ask import sign_started_at
+from readers.ask import QUESTION_TOKEN
 from tests.comments_support import form_data as comment_data  # noqa: F401
 
 # Attributes whose value a browser may treat as a URL to run.
@@ -68,9 +69,14 @@ def assert_inert(html: str) -> None:
     assert not bits, f"markup that could run: {bits}"
 
 
+def a_while_ago() -> datetime.datetime:
+    """When a person would have loaded the form they send now."""
+    return timezone.now() - datetime.timedelta(seconds=30)
+
+
 def ask_data(**fields) -> dict:
     data = {
-        "started": sign_started_at(time.time() - 30),
+        "token": QUESTION_TOKEN.issue(now=a_while_ago()),
         "display_name": "Narendra",
         "email": "narendra@example.org",
         "notify": "on",

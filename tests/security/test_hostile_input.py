@@ -54,8 +54,10 @@ BAD_WEBSITES = [
 
 @pytest.fixture(autouse=True)
 def _fresh_cache(settings):
-    settings.READERS_COMMENT_LIMITS = {"rate_count": 1000}
-    settings.READERS_ASK_RATE_LIMIT = 1000
+    settings.RATE_LIMITS = {
+        "comments": {"count": 1000},
+        "questions": {"count": 1000},
+    }
     cache.clear()
     yield
     cache.clear()
@@ -289,9 +291,9 @@ def test_markup_in_a_question_is_stored_as_text_and_answers_render_inert(
         ({"email": "not-an-address<script>"}, "valid email"),
         ({"email": "a" * 300 + "@example.org"}, "at most 254 characters"),
         ({"question": "short"}, "at least 10 characters"),
-        ({"started": "' OR 1=1 --"}, "This form has expired"),
-        ({"started": "\x00\x01"}, "This form has expired"),
-        ({"started": None}, "This form has expired"),
+        ({"token": "' OR 1=1 --"}, "This form has expired"),
+        ({"token": "\x00\x01"}, "This form has expired"),
+        ({"token": None}, "This form has expired"),
     ],
 )
 def test_oversized_or_malformed_questions_get_a_form_error(

@@ -432,7 +432,7 @@ def test_the_brake_is_per_address_and_username(settings):
 
 
 def test_one_address_spraying_many_usernames_is_stopped(settings):
-    settings.ADMIN_LOGIN_THROTTLE = {"per_ip": 8}
+    settings.RATE_LIMITS = {"login-address": {"count": 8}}
     client = Client(REMOTE_ADDR="198.51.100.11")
     codes = [try_login(client, f"user{n}").status_code for n in range(10)]
     assert codes[:8] == [200] * 8

@@ -22,7 +22,7 @@ ASKER = "private.asker@example.net"
 
 @pytest.fixture(autouse=True)
 def _fresh_cache(settings):
-    settings.READERS_COMMENT_LIMITS = {"min_seconds": 0}
+    settings.FORM_TOKENS = {"comments": {"min_seconds": 0}}
     cache.clear()
     yield
     cache.clear()
