@@ -26,6 +26,7 @@ RICH_TEXT_FEATURES = [
     "superscript",
     "subscript",
     "strikethrough",
+    "code",
 ]
 
 language_tag = RegexValidator(
@@ -69,6 +70,31 @@ class FigureBlock(blocks.StructBlock):
     caption = blocks.CharBlock(required=False, max_length=500)
     credit = blocks.CharBlock(required=False, max_length=255)
     link_url = blocks.URLBlock(required=False, label="Link to")
+    link_to_original = blocks.BooleanBlock(
+        required=False,
+        label="Link to the full-size picture",
+        help_text="Readers who click the picture see it at full size.",
+    )
+    alignment = blocks.ChoiceBlock(
+        choices=[
+            ("", "Across the column"),
+            ("left", "Left, text beside it"),
+            ("right", "Right, text beside it"),
+        ],
+        default="",
+        required=False,
+    )
+    width = blocks.IntegerBlock(
+        required=False,
+        min_value=16,
+        max_value=1600,
+        help_text="Shown width in pixels; empty: as wide as the column allows.",
+    )
+    hidden = blocks.BooleanBlock(
+        required=False,
+        label="Hidden in the post",
+        help_text="Kept for listings and link previews, which may show it.",
+    )
 
     class Meta:
         icon = "image"

@@ -2,9 +2,14 @@
 
 Everything that can run script is removed: elements such as <script>, every
 event-handler attribute, and any URL whose scheme is not on the allow-list.
+No ``style`` attribute survives (the site's CSP refuses them); the meaning of
+the few safe properties travels as the stylesheet's classes (posts/styles.py),
+the only classes kept.
 """
 
 import nh3
+
+from .styles import STYLE_CLASSES
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "dd", "del",
@@ -22,6 +27,10 @@ ALLOWED_ATTRIBUTES = {
     "ol": {"start"},
 }
 URL_SCHEMES = {"http", "https", "mailto"}
+ALLOWED_CLASSES = {
+    tag: set(STYLE_CLASSES)
+    for tag in ("p", "div", "span", "table", "tr", "td", "th", "li", "blockquote")
+} | {"img": {"inline-image"}}
 
 
 def clean_html(html: str) -> str:
@@ -31,6 +40,7 @@ def clean_html(html: str) -> str:
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=URL_SCHEMES,
+        allowed_classes=ALLOWED_CLASSES,
         link_rel="nofollow noopener",
         strip_comments=True,
     )

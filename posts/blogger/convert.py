@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 import lxml.html
 import nh3
 
+from posts import styles
 from posts.sanitize import clean_html
 
 from . import images
@@ -36,8 +37,9 @@ _PRE_TAGS = {
     "tr", "tt", "u", "ul",
 }  # fmt: skip
 _PRE_ATTRIBUTES = {
-    "*": {"class", "style"},
+    "*": {"class", "style", "align"},
     "a": {"href", "name"},
+    "font": {"color"},
     "img": {"src", "alt", "title", "width", "height"},
     "iframe": {"src"},
     "td": {"colspan", "rowspan"},
@@ -48,8 +50,14 @@ _BLOCK_TAGS = {
 }  # fmt: skip
 _MARK_TAGS = {
     "b": "b", "strong": "b", "i": "i", "em": "i", "cite": "i", "sup": "sup",
-    "sub": "sub", "s": "s", "strike": "s", "del": "s",
+    "sub": "sub", "s": "s", "strike": "s", "del": "s", "code": "code", "tt": "code",
+    "kbd": "code",
 }  # fmt: skip
+# What the first pass keeps of a style: the safe set that reaches the page (as
+# classes, see posts/styles.py) and what the converter reads to place pictures.
+_PRE_STYLE = styles.SAFE_PROPERTIES | {"display", "float", "width"}
+# An image this small inside a sentence is an icon: it stays in the sentence.
+_ICON_SIZE = 48
 _SECTION_BREAK = re.compile(r"^(\*\s*){3,}$")
 _SOURCE_LINE = re.compile(r'^\s*["“](?P<title>.+?)["”]\s*\[(?P<pub>[^\]]+)\]\s*$')
 _ASKER = re.compile(
@@ -64,19 +72,62 @@ _EXCERPT_LIMIT = 400
 
 
 @dataclass
+class InlineImage:
+    """A small picture inside a sentence (an icon beside a link)."""
+
+    src: str
+    alt: str = ""
+    width: str = ""
+    height: str = ""
+
+    def html(self) -> str:
+        size = "".join(
+            f' {name}="{value}"'
+            for name, value in (("width", self.width), ("height", self.height))
+            if value
+        )
+        return (
+            f'<img class="inline-image" src="{escape(self.src)}" '
+            f'alt="{escape(self.alt)}"{size}>'
+        )
+
+
+@dataclass
 class Paragraph:
-    """A run of inline content: (marks, text) pieces and line breaks."""
+    """A run of inline content: (marks, text) pieces and line breaks.
+
+    A piece's text is a string, ``None`` for a line break, or an
+    :class:`InlineImage`. ``align`` is a ``text-*`` class of the stylesheet.
+    """
 
     pieces: list = field(default_factory=list)
+    align: str = ""
 
     @property
     def text(self) -> str:
         return _WS.sub(
-            " ", "".join(t if t is not None else "\n" for _, t in self.pieces)
+            " ",
+            "".join(
+                "\n" if t is None else t if isinstance(t, str) else ""
+                for _, t in self.pieces
+            ),
         ).strip()
 
+    @property
+    def has_image(self) -> bool:
+        return any(isinstance(t, InlineImage) for _, t in self.pieces)
+
+    @property
+    def needs_html(self) -> bool:
+        """Carries what rich text cannot keep (an icon, colours, alignment)."""
+        return (
+            bool(self.align)
+            or self.has_image
+            or any(k[0] == "span" for m, _ in self.pieces for k in m)
+        )
+
     def italic(self) -> bool:
-        texts = [(m, t) for m, t in self.pieces if t and t.strip()]
+        texts = [(m, t) for m, t in self.pieces if isinstance(t, str) and t.strip()]
         return bool(texts) and all(any(k[0] == "i" for k in m) for m, t in texts)
 
     def links(self) -> list[str]:
@@ -89,27 +140,37 @@ class Paragraph:
                 out.append("<br/>")
                 continue
             marks = [m for m in marks if m[0] not in drop]
-            opening = "".join(
-                f'<a href="{escape(m[1])}">' if m[0] == "a" else f"<{m[0]}>"
-                for m in marks
+            opening = "".join(_open(m) for m in marks)
+            closing = "".join(f"</{m[0]}>" for m in reversed(marks))
+            inner = (
+                text.html()
+                if isinstance(text, InlineImage)
+                else escape(text, quote=False)
             )
-            closing = "".join(
-                "</a>" if m[0] == "a" else f"</{m[0]}>" for m in reversed(marks)
-            )
-            out.append(f"{opening}{escape(text, quote=False)}{closing}")
+            out.append(f"{opening}{inner}{closing}")
         inner = "".join(out)
         # No line breaks at the edges of a paragraph.
         while inner.startswith("<br/>"):
             inner = inner[5:]
         while inner.endswith("<br/>"):
             inner = inner[:-5]
+        if self.align:
+            return f'<p class="{self.align}">{inner}</p>'
         return f"<p>{inner}</p>"
+
+
+def _open(mark) -> str:
+    if mark[0] == "a":
+        return f'<a href="{escape(mark[1])}">'
+    if mark[0] == "span":
+        return f'<span class="{mark[1]}">'
+    return f"<{mark[0]}>"
 
 
 def _merge(pieces):
     merged = []
     for marks, text in pieces:
-        if merged and text is not None and merged[-1][1] is not None:
+        if merged and isinstance(text, str) and isinstance(merged[-1][1], str):
             if merged[-1][0] == marks:
                 merged[-1] = (marks, merged[-1][1] + text)
                 continue
@@ -146,6 +207,7 @@ class _Walker:
         self.current = Paragraph()
         self.rewrite_link = rewrite_link
         self.image_source = image_source
+        self.align = ""  # the text-* class of the block being walked
 
     def flush(self):
         pieces = self.current.pieces
@@ -156,7 +218,7 @@ class _Walker:
             if text is None:
                 run += 1
                 continue
-            if text.strip(" \t\r\n\xa0") == "" and run:
+            if isinstance(text, str) and text.strip(" \t\r\n\xa0") == "" and run:
                 continue
             if run >= 2:
                 self._emit(pieces[start:index])
@@ -166,8 +228,8 @@ class _Walker:
         self.current = Paragraph()
 
     def _emit(self, pieces):
-        para = Paragraph(list(pieces))
-        if para.text:
+        para = Paragraph(list(pieces), align=self.align)
+        if para.text or para.has_image:
             self.items.append(para)
 
     def add_block(self, kind, value):
@@ -192,9 +254,23 @@ class _Walker:
             self.items.append(_MORE_MARK)
             self.walk(elem, marks)
             return
+        style = elem.get("style") or ""
+        if styles.declarations(style).get("display") == "none":
+            # Hidden stays hidden; a hidden picture is kept (hidden) for listings.
+            for img in elem.iter("img"):
+                self._figure(img, marks, hidden=True)
+            return
         if tag == "img":
-            link = next((m[1] for m in marks if m[0] == "a"), "")
-            self.add_block("image", self.image_source(elem.get("src", ""), link, elem))
+            if _is_icon(elem):
+                icon = InlineImage(
+                    elem.get("src", ""),
+                    (elem.get("alt") or "").strip(),
+                    elem.get("width", ""),
+                    elem.get("height", ""),
+                )
+                self.current.pieces.append((marks, icon))
+            else:
+                self._figure(elem, marks)
             return
         if tag == "table" and "tr-caption-container" in (elem.get("class") or ""):
             self._caption_table(elem)
@@ -237,32 +313,36 @@ class _Walker:
                 self.flush()
             return
         if tag in ("table", "pre", "dl"):
+            _styles_as_classes(elem)
             markup = lxml.html.tostring(elem, encoding="unicode", with_tail=False)
             self.add_block("legacy_html", clean_html(markup))
             return
         if tag == "hr":
             self.add_block("section_break", None)
             return
+        new_marks = _style_marks(elem, marks)
         if tag in _BLOCK_TAGS:
             self.flush()
-            self.walk(elem, marks)
+            outer = self.align
+            self.align = _alignment(elem) or outer
+            self.walk(elem, new_marks)
             self.flush()
+            self.align = outer
             return
-        new_marks = marks
         if tag == "a" and elem.get("href"):
             href = self.rewrite_link(elem.get("href", ""))
-            new_marks = (*marks, ("a", href))
+            new_marks = (*new_marks, ("a", href))
         elif tag in _MARK_TAGS:
             mark = (_MARK_TAGS[tag],)
-            if mark not in marks:
-                new_marks = (*marks, mark)
-        elif tag == "span":
-            style = (elem.get("style") or "").replace(" ", "").lower()
-            if "font-style:italic" in style and ("i",) not in marks:
-                new_marks = (*marks, ("i",))
-            if "font-weight:bold" in style and ("b",) not in new_marks:
-                new_marks = (*new_marks, ("b",))
+            if mark not in new_marks:
+                new_marks = (*new_marks, mark)
         self.walk(elem, new_marks)
+
+    def _figure(self, img, marks, hidden: bool = False):
+        link = next((m[1] for m in marks if m[0] == "a"), "")
+        value = self.image_source(img.get("src", ""), link, img)
+        value.update(_placement(img), hidden=hidden)
+        self.add_block("image", value)
 
     def _caption_table(self, table):
         img = table.find(".//img")
@@ -276,6 +356,7 @@ class _Walker:
                 caption = _WS.sub(" ", cell.text_content()).strip()
         value = self.image_source(img.get("src", ""), link, img)
         value["caption"] = caption[:500]
+        value.update(_placement(img, table))
         self.add_block("image", value)
 
     def _list_html(self, elem, tag):
@@ -286,6 +367,75 @@ class _Walker:
             paragraph = Paragraph(inner.current.pieces)
             items.append(f"<li>{paragraph.html()[3:-4]}</li>")
         return f"<{tag}>{''.join(items)}</{tag}>"
+
+
+def _style_marks(elem, marks: tuple) -> tuple:
+    """``marks`` plus what the element's (filtered) style means inline."""
+    style = elem.get("style") or ""
+    found = list(marks)
+    if styles.is_italic(style) and ("i",) not in found:
+        found.append(("i",))
+    if styles.is_bold(style) and ("b",) not in found:
+        found.append(("b",))
+    colours = [c for c in styles.classes_for(style) if not c.startswith("text-")]
+    if elem.tag == "font" and elem.get("color"):
+        colours += styles.classes_for(f"color: {elem.get('color')}")
+    if colours:
+        found.append(("span", " ".join(colours)))
+    return tuple(found)
+
+
+def _styles_as_classes(root) -> None:
+    """Give each element of ``root`` the classes its style stands for."""
+    for elem in root.iter():
+        if not isinstance(elem.tag, str):
+            continue
+        found = styles.classes_for(elem.get("style") or "")
+        if elem.tag == "font" and elem.get("color"):
+            found += styles.classes_for(f"color: {elem.get('color')}")
+        if found:
+            elem.set("class", " ".join([elem.get("class") or "", *found]).strip())
+
+
+def _alignment(elem) -> str:
+    style = elem.get("style") or ""
+    if not style and elem.get("align"):
+        style = f"text-align: {elem.get('align')}"
+    if elem.tag == "center":
+        style = "text-align: center"
+    return next((c for c in styles.classes_for(style) if c.startswith("text-")), "")
+
+
+def _pixels(value: str) -> int | None:
+    match = re.match(r"^\s*(\d{1,4})(px)?\s*$", value or "")
+    return int(match.group(1)) if match else None
+
+
+def _is_icon(img) -> bool:
+    sizes = [_pixels(img.get(name, "")) for name in ("width", "height")]
+    sizes = [size for size in sizes if size is not None]
+    return bool(sizes) and max(sizes) <= _ICON_SIZE
+
+
+def _placement(img, *around) -> dict:
+    """Side and width of a floated picture (Blogger floats the link around it,
+    or a caption table); a picture across the column keeps the column's width.
+    """
+    side = ""
+    for elem in (img, img.getparent(), *around):
+        if elem is None:
+            continue
+        found = styles.declarations(elem.get("style") or "").get("float", "")
+        found = found or (elem.get("align") or "").lower()
+        if found in ("left", "right"):
+            side = found
+            break
+    if not side:
+        return {"alignment": ""}
+    width = _pixels(img.get("width", "")) or _pixels(
+        styles.declarations(img.get("style") or "").get("width", "")
+    )
+    return {"alignment": side, "width": width}
 
 
 def _plain(html_text: str) -> str:
@@ -310,6 +460,7 @@ def convert_body(
         url_schemes={"http", "https", "mailto"},
         strip_comments=True,
         link_rel=None,
+        filter_style_properties=_PRE_STYLE,
     )
     # After nh3: it turns character references such as &#27; into the raw control.
     cleaned = _CONTROL.sub("", cleaned)
@@ -390,7 +541,9 @@ def convert_body(
     body.excerpt = excerpt
 
     for item in out:
-        if isinstance(item, Paragraph):
+        if isinstance(item, Paragraph) and item.needs_html:
+            body.blocks.append(("legacy_html", clean_html(item.html())))
+        elif isinstance(item, Paragraph):
             body.blocks.append(("paragraph", item.html()))
         elif item[0] == "list":
             body.blocks.append(("paragraph", item[1]))

@@ -83,6 +83,9 @@ class RemoteImages:
             "caption": "",
             "credit": "",
             "link_url": "" if not link or link == url else link,
+            # Blogger links a picture to its own full-size original: keep that
+            # link, wherever the picture ends up (here or in the library).
+            "link_to_original": bool(link) and link == url,
         }
 
     def localise_blocks(self, blocks: list, *, post_title: str = "") -> list:
