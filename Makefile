@@ -62,6 +62,7 @@ SERVE_ENV := DJANGO_SETTINGS_MODULE=config.settings.production DJANGO_INSECURE_L
 	DJANGO_ALLOWED_HOSTS=$${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost} \
 	WAGTAILADMIN_BASE_URL=http://$(HOST):$(PORT)
 serve: setup
+	$(SERVE_ENV) $(MANAGE) migrate --noinput -v0  # also the shared cache's table
 	$(SERVE_ENV) $(MANAGE) collectstatic --noinput -v0
 	@echo "Site: http://$(HOST):$(PORT)/ (production settings, DEBUG off)"
 	@$(SERVE_ENV) $(MANAGE) db_worker & worker=$$!; \

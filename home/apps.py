@@ -7,6 +7,7 @@ class HomeConfig(AppConfig):
     verbose_name = "Home and standard pages"
 
     def ready(self):
+        from home import signals  # noqa: F401  (connects the receivers)
         from home.site_address import apply_after_migrate
 
         # Every deployment migrates: the Site record follows WAGTAILADMIN_BASE_URL.

@@ -6,7 +6,7 @@ class PostsConfig(AppConfig):
     verbose_name = "Posts"
 
     def ready(self):
-        from . import cache, editorial
+        from . import editorial, signals
 
         editorial.connect_signals()
-        cache.connect_signals()  # page cache versions and frontend purges
+        signals.connect_signals()  # what page changes mean for caches

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from django.contrib.admin import SimpleListFilter, display
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import re_path, reverse
@@ -33,8 +32,8 @@ from wagtail_modeladmin.menus import ModelAdminMenuItem
 from wagtail_modeladmin.options import ModelAdmin
 from wagtail_modeladmin.views import DeleteView, EditView, InspectView
 
+from plumbing import cache as page_cache
 from readers import replies
-from readers.cache import purge_post
 from readers.models import Comment
 
 Status = Comment.Status
@@ -146,8 +145,7 @@ class CommentEditView(EditView):
             }[comment.status]
             method(by=self.request.user)  # records who and when, then purges
         elif form.has_changed():
-            page = comment.page
-            transaction.on_commit(lambda: purge_post(page))
+            page_cache.comments_changed(comment.page)
         return response
 
 
@@ -155,7 +153,7 @@ class CommentDeleteView(DeleteView):
     def delete_instance(self):
         page = self.instance.page
         super().delete_instance()
-        transaction.on_commit(lambda: purge_post(page))
+        page_cache.comments_changed(page)
 
 
 class CommentInspectView(InspectView):

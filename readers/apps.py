@@ -6,4 +6,6 @@ class ReadersConfig(AppConfig):
     verbose_name = "Readers"
 
     def ready(self):
-        from readers import signals  # noqa: F401  (connects the receivers)
+        from readers import cache_hooks, signals  # noqa: F401  (connects receivers)
+
+        cache_hooks.register_form_token()

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from plumbing import cache as page_cache
 from readers import closure, moderation, spam
 from readers.models import Comment
 from readers.tasks import notify_moderators
@@ -221,9 +222,7 @@ def submit(page, data: dict, client: Client | None = None, now=None) -> Comment:
         reason = decision.reason
         transaction.on_commit(lambda: notify_moderators.enqueue(comment.pk, reason))
     if decision.status == Comment.Status.APPROVED:
-        from readers.cache import purge_post
-
-        transaction.on_commit(lambda: purge_post(page))
+        page_cache.comments_changed(page)
     return comment
 
 

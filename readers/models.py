@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.db import models, transaction
+from django.db import models
 from django.utils import timezone
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
@@ -7,6 +7,7 @@ from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
+from plumbing import cache as page_cache
 from plumbing.clients import client_hash
 from readers import ask
 from readers.markup import comment_html
@@ -145,10 +146,8 @@ class Comment(models.Model):
             self.approved_at = now
             fields += ["approved_by", "approved_at"]
         self.save(update_fields=fields)
-        # What readers see of the post changed: drop it from every cache.
-        from readers.cache import purge_post
-
-        transaction.on_commit(lambda: purge_post(self.page))
+        # What readers see of the post changed (once this commits).
+        page_cache.comments_changed(self.page)
 
     def approve(self, by=None) -> None:
         self._moderate(self.Status.APPROVED, by)

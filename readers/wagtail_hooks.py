@@ -6,6 +6,7 @@ this file only gathers them.
 
 from wagtail_modeladmin.options import ModelAdminGroup, modeladmin_register
 
+from readers import cache_hooks  # noqa: F401  (the page cache's hooks)
 from readers.admin_comments import CommentAdmin
 from readers.admin_questions import QuestionAdmin
 

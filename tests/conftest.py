@@ -1,5 +1,6 @@
 import pytest
 from django.core.cache import caches
+from wagtail.contrib.frontend_cache.backends.base import BaseBackend
 
 from tests.factories import build_site
 
@@ -28,3 +29,22 @@ def home(site_tree):
 @pytest.fixture
 def blog(site_tree):
     return site_tree[1]
+
+
+class RecordingBackend(BaseBackend):
+    """A frontend cache that only writes down what it is asked to purge."""
+
+    purged: list[str] = []
+
+    def purge(self, url):
+        RecordingBackend.purged.append(url)
+
+
+@pytest.fixture
+def frontend_cache(settings):
+    """A frontend cache is configured; the list of URLs it was asked to purge."""
+    settings.WAGTAILFRONTENDCACHE = {
+        "default": {"BACKEND": "tests.conftest.RecordingBackend"}
+    }
+    RecordingBackend.purged = []
+    return RecordingBackend.purged

@@ -193,22 +193,26 @@ def run_close_comments():
 
 
 @pytest.mark.django_db
-def test_close_comments_records_the_closing_and_purges_once(blog):
+def test_close_comments_records_the_closing_and_purges_once(
+    blog, frontend_cache, django_capture_on_commit_callbacks
+):
     post = PostPageFactory(parent=blog, date=days_ago(10))
     fresh = PostPageFactory(parent=blog, date=days_ago(1))
     later = timezone.now() + datetime.timedelta(days=51)
-    with mock.patch(
-        "wagtail.contrib.frontend_cache.utils.purge_page_from_cache"
-    ) as purge:
-        assert "Closed comments on 0 post(s)" in run_close_comments()
-        assert purge.call_count == 0
-        with mock.patch("django.utils.timezone.now", return_value=later):
-            assert "Closed comments on 1 post(s)" in run_close_comments()
-            assert purge.call_count == 1
-            assert purge.call_args.args[0].pk == post.pk
-            # Idempotent: a second run changes nothing and purges nothing.
-            assert "Closed comments on 0 post(s)" in run_close_comments()
-            assert purge.call_count == 1
+
+    def run():
+        with django_capture_on_commit_callbacks(execute=True):
+            return run_close_comments()
+
+    assert "Closed comments on 0 post(s)" in run()
+    assert frontend_cache == []
+    with mock.patch("django.utils.timezone.now", return_value=later):
+        assert "Closed comments on 1 post(s)" in run()
+        assert frontend_cache.count(post.full_url) == 1
+        assert fresh.full_url not in frontend_cache
+        # Idempotent: a second run changes nothing and purges nothing.
+        assert "Closed comments on 0 post(s)" in run()
+        assert frontend_cache.count(post.full_url) == 1
     post = PostPage.objects.get(pk=post.pk)
     assert post.comments_closed_at == post.date + datetime.timedelta(days=60)
     assert PostPage.objects.get(pk=fresh.pk).comments_closed_at is None

@@ -28,7 +28,7 @@ def production_stack(settings, quick_forms):  # noqa: F811
     )
     middleware.insert(
         middleware.index("django.middleware.csrf.CsrfViewMiddleware") + 1,
-        "config.middleware.PageCacheMiddleware",
+        "plumbing.middleware.PageCacheMiddleware",
     )
     settings.MIDDLEWARE = middleware
     settings.CSRF_COOKIE_HTTPONLY = True

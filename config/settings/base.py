@@ -23,6 +23,7 @@ INSTALLED_APPS = [
     "home",
     "posts",
     "readers",
+    "plumbing",
     "wagtail_modeladmin",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

@@ -1,16 +1,24 @@
 """Production: everything comes from the environment; nothing insecure by default.
 
 Required: `DJANGO_SECRET_KEY`, `DJANGO_ALLOWED_HOSTS`. Usual: `DATABASE_URL`
-(PostgreSQL), `REDIS_URL` (the shared cache every machine must see),
+(PostgreSQL), `REDIS_URL` (the shared cache; without it the database holds it),
 `DJANGO_CSRF_TRUSTED_ORIGINS`, `WAGTAILADMIN_BASE_URL`. The rest is optional and
 listed in docs/deployment.md. `python manage.py check --deploy` passes without a
 warning on these settings (tests/test_production.py runs it).
 """
 
 import os
+from pathlib import Path
 
 from .base import *  # noqa: F403
-from .base import DATABASES, MIDDLEWARE, STATIC_ROOT, STORAGES, env_list
+from .base import (
+    DATABASES,
+    MIDDLEWARE,
+    REDIS_URL,
+    STATIC_ROOT,
+    STORAGES,
+    env_list,
+)
 
 
 def env_flag(name: str, default: bool) -> bool:
@@ -35,6 +43,33 @@ DATABASES = {
         "CONN_MAX_AGE": int(os.environ.get("DJANGO_CONN_MAX_AGE", "60")),
     }
 }
+
+# One cache for every gunicorn worker, the task worker, cron and commands: page
+# versions, rate limits and the login throttle must count the same in all of them
+# (a per-process memory cache would keep one copy per worker). Redis when
+# REDIS_URL is set; else Django's database cache (plumbing/sharedcache.py says why
+# not files), which `migrate` creates. On SQLite it gets a file of its own, so
+# storing a page never takes the site's write lock.
+if not REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "django_cache",
+            "KEY_PREFIX": os.environ.get("DJANGO_CACHE_PREFIX", "atk"),
+            "OPTIONS": {
+                "MAX_ENTRIES": int(os.environ.get("DJANGO_CACHE_MAX_ENTRIES", "20000"))
+            },
+        }
+    }
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+        DATABASES["cache"] = {
+            **DATABASES["default"],
+            "NAME": os.environ.get(
+                "DJANGO_CACHE_SQLITE_PATH",
+                str(Path(DATABASES["default"]["NAME"]).with_name("cache.sqlite3")),
+            ),
+        }
+        DATABASE_ROUTERS = ["plumbing.sharedcache.CacheRouter"]
 
 # HTTPS ends at the load balancer, which must set X-Forwarded-Proto itself (and drop
 # whatever a client sent): Django trusts this header on every request.
@@ -72,12 +107,12 @@ MIDDLEWARE.insert(
 )
 CSP_REPORT_ONLY = env_flag("DJANGO_CSP_REPORT_ONLY", False)
 
-# Whole pages for anonymous readers, from the shared cache (posts/cache.py explains
-# the invalidation). Inside CSRF (it sets the cookie for the token put in a cached
-# page), outside everything a cached page does not need.
+# Whole pages for anonymous readers, from the shared cache (plumbing/cache.py
+# explains the invalidation). Inside CSRF (it sets the cookie for the token put in a
+# cached page), outside everything a cached page does not need.
 MIDDLEWARE.insert(
     MIDDLEWARE.index("django.middleware.csrf.CsrfViewMiddleware") + 1,
-    "config.middleware.PageCacheMiddleware",
+    "plumbing.middleware.PageCacheMiddleware",
 )
 PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "600"))
 # The heavy parts of a page (comment threads, related posts, the footer's label and

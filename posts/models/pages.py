@@ -20,6 +20,7 @@ from wagtail.images import get_image_model
 from wagtail.models import Page
 from wagtail.search import index
 
+from plumbing import cache as page_cache
 from posts.blocks import RICH_TEXT_FEATURES, PostBodyBlock
 from posts.feeds import LatestPostsAtomFeed, LatestPostsFeed
 from posts.forms import ROUTE_SLUG_ERROR, PostPageForm
@@ -65,11 +66,14 @@ class PostIndexPage(RoutablePageMixin, Page):
         """One page of ``queryset``; odd or out-of-range numbers never fail."""
         paginator = Paginator(queryset, self.posts_per_page or 10)
         try:
-            return paginator.page(request.GET.get("page", 1))
+            shown = paginator.page(request.GET.get("page", 1))
         except PageNotAnInteger:
-            return paginator.page(1)
+            shown = paginator.page(1)
         except EmptyPage:
-            return paginator.page(paginator.num_pages)
+            shown = paginator.page(paginator.num_pages)
+        # Only `?page=N` of a page that exists, spelled as we spell it, is cached.
+        page_cache.query_used(request, "page", str(shown.number))
+        return shown
 
     def get_context(self, request, *args, listing=None, **kwargs):
         context = super().get_context(request, *args, **kwargs)

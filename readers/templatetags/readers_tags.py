@@ -9,6 +9,7 @@ from django import template
 from django.urls import reverse
 from django.utils.html import format_html
 
+from plumbing import cache as page_cache
 from readers import closure, comments, replies
 from readers.forms import AuthorReplyForm, CommentForm
 from readers.render import comment_body, render_thread, safe_web_url
@@ -67,6 +68,10 @@ def comment_section(context, page):
             form = form_class(page=page, initial=initial)
         elif _is_number(form.data.get("parent", "")):
             reply_to = thread.by_id.get(int(form.data["parent"]))
+    # A `?replyto=` the page did not use (a missing or too deep comment, closed
+    # comments) is answered but never stored in the page cache.
+    replying = reply_to.comment.pk if reply_to is not None else None
+    page_cache.query_used(request, "replyto", str(replying) if replying else None)
     return {
         "page": page,
         "visible": closure.comments_visible(page),

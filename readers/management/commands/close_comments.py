@@ -11,8 +11,8 @@ and again only if an editor reopens and it later closes a second time.
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from plumbing import cache as page_cache
 from readers import closure
-from readers.cache import purge_post
 
 
 class Command(BaseCommand):
@@ -54,4 +54,4 @@ class Command(BaseCommand):
         # A plain update: closing comments is not an editorial change to the
         # post and must not create a revision.
         type(post).objects.filter(pk=post.pk).update(comments_closed_at=when)
-        purge_post(post)
+        page_cache.comments_changed(post)

@@ -5,8 +5,9 @@
     {% cachedfragment "footer-archive" "site" %}...{% endcachedfragment %}
 
 The second argument names what the fragment is built from: "site" (lists of
-posts, settings) or a post (its own comments). The fragment is reused while that
-version (posts/cache.py) is current; any further arguments are part of the key.
+pages, settings) or a page (its own content, such as its comments). The fragment
+is reused while that version (plumbing/cache.py) is current; any further
+arguments are part of the key.
 Previews always render afresh. `FRAGMENT_CACHE_SECONDS` (0: off) sets the time.
 A fragment must hold nothing personal: no form, no CSRF token.
 """
@@ -19,7 +20,7 @@ from django import template
 from django.conf import settings
 from django.core.cache import cache
 
-from posts import cache as page_cache
+from plumbing.cache import fragment_key, page_scope, versions
 
 register = template.Library()
 
@@ -35,10 +36,10 @@ class CachedFragmentNode(template.Node):
         if not seconds or request is None or getattr(request, "is_preview", False):
             return self.nodelist.render(context)
         name, source, *extra = (arg.resolve(context) for arg in self.args)
-        scope = source if isinstance(source, str) else page_cache.post_scope(source)
-        token = page_cache.versions([scope])[scope]
+        scope = source if isinstance(source, str) else page_scope(source)
+        token = versions([scope])[scope]
         raw = repr((name, scope, token, request.get_host(), extra))
-        key = "pagecache:fragment:" + hashlib.sha256(raw.encode()).hexdigest()
+        key = fragment_key(hashlib.sha256(raw.encode()).hexdigest())
         html = cache.get(key)
         if html is None:
             html = self.nodelist.render(context)

@@ -1,0 +1,16 @@
+"""Site settings and sites show on every page: a change reaches every cache."""
+
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+from wagtail.models import Site
+
+from home.models import SiteSettings
+from plumbing import cache as page_cache
+
+
+@receiver(post_save, sender=SiteSettings, dispatch_uid="home.cache.settings")
+@receiver(post_delete, sender=SiteSettings, dispatch_uid="home.cache.settings.d")
+@receiver(post_save, sender=Site, dispatch_uid="home.cache.site")
+@receiver(post_delete, sender=Site, dispatch_uid="home.cache.site.d")
+def site_wide_change(sender, **kwargs):
+    page_cache.site_changed()

@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+from plumbing.sharedcache import create_cache_tables
+
+
+class PlumbingConfig(AppConfig):
+    """An app only for what Django looks for in apps: the fragment tag, the Wagtail
+    hook that tells the page cache which page it serves, and the cache table."""
+
+    name = "plumbing"
+    verbose_name = "Plumbing"
+
+    def ready(self):
+        post_migrate.connect(create_cache_tables, sender=self)

@@ -1,0 +1,192 @@
+"""The page cache's versions and every purge: the one module that knows cache keys.
+
+Two kinds of cache sit in front of the public pages:
+
+- our own page cache (`plumbing.middleware.PageCacheMiddleware`, and the
+  `{% cachedfragment %}` tag): whole responses for anonymous readers and the heavy
+  parts of pages, kept in Django's cache (Redis, or the database cache without it:
+  every worker, process and machine shares it), with a small copy of recent pages
+  in each worker's memory;
+- a frontend cache or CDN (`wagtail.contrib.frontend_cache`), told by URL.
+
+Each stored page or fragment records the *versions* it was built from and is used
+only while they are all current, so a change is a version bump, seen by the next
+request to every worker of every server. The versions:
+
+- ``site``: everything that lists pages or shows site-wide settings (every page
+  carries the footer's lists, so every page depends on it);
+- ``page:<id>``: one page's own content (a post's comments and comment form);
+- ``comments``: what lists comments across pages (the comment feeds).
+
+A version is a random token, not a counter: if the cache loses it, a new one is
+made and no old page can ever match it again.
+
+Domain apps say *what* changed, never which keys: `changed(page)`,
+`pages_changed(pages)` (a batch, for imports), `comments_changed(page)` and
+`site_changed()`. Each acts once the current transaction commits. The URLs a
+frontend cache must drop beside a page's own come from the domain apps through
+Wagtail hooks (`LISTING_URLS_HOOK`, `COMMENT_URLS_HOOK`: a function of a list of
+pages that returns full URLs), so this module needs no domain app.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable, Iterable
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from wagtail import hooks
+
+logger = logging.getLogger(__name__)
+
+SITE = "site"
+COMMENTS = "comments"
+
+# Wagtail hooks the domain apps register: fn(pages: list[Page]) -> iterable of URLs.
+LISTING_URLS_HOOK = "plumbing_listing_urls"  # the pages that list these pages
+COMMENT_URLS_HOOK = "plumbing_comment_urls"  # what shows these pages' comments
+
+_VERSION = "pagecache:v:"
+_PAGE = "pagecache:page:"
+_FRAGMENT = "pagecache:fragment:"
+
+
+def page_scope(page_or_id) -> str:
+    return f"page:{getattr(page_or_id, 'pk', page_or_id)}"
+
+
+def version_key(scope: str) -> str:
+    return _VERSION + scope
+
+
+def page_key(digest: str) -> str:
+    return _PAGE + digest
+
+
+def fragment_key(digest: str) -> str:
+    return _FRAGMENT + digest
+
+
+def versions(scopes: Iterable[str]) -> dict[str, str]:
+    """The current token of each scope (made on first use), in one round trip."""
+    scopes = list(scopes)
+    found = cache.get_many([version_key(s) for s in scopes])
+    result = {}
+    for scope in scopes:
+        token = found.get(version_key(scope))
+        if token is None:
+            token = uuid.uuid4().hex
+            if not cache.add(version_key(scope), token, timeout=None):
+                token = cache.get(version_key(scope)) or token
+        result[scope] = token
+    return result
+
+
+def _bump(scopes: Iterable[str]) -> None:
+    """Give each scope a new token: whatever was built from the old one is stale,
+    in every worker's own copy too (they are checked against these tokens)."""
+    cache.set_many({version_key(s): uuid.uuid4().hex for s in scopes}, timeout=None)
+
+
+# --- What domain code calls ---------------------------------------------------------
+
+
+def changed(page) -> None:
+    """`page` was published, unpublished, moved, renamed or deleted."""
+    pages_changed([page])
+
+
+def pages_changed(pages: Iterable) -> None:
+    """Pages were created or changed together (an import): one bump for all, and
+    their URLs and listings purged downstream in batches."""
+    pages = list(pages)
+    scopes = [SITE, COMMENTS, *(page_scope(p) for p in pages)]
+    transaction.on_commit(lambda: _bump(scopes))
+    if pages and frontend_cache_enabled():
+        transaction.on_commit(lambda: _purge_pages(pages, LISTING_URLS_HOOK))
+
+
+def comments_changed(page) -> None:
+    """A comment on `page` was approved, removed or edited, or its form closed."""
+    scopes = [page_scope(page), COMMENTS]
+    transaction.on_commit(lambda: _bump(scopes))
+    if frontend_cache_enabled():
+        transaction.on_commit(lambda: _purge_pages([page], COMMENT_URLS_HOOK))
+
+
+def site_changed() -> None:
+    """Something every page shows changed (a setting, a label, a site)."""
+    transaction.on_commit(lambda: _bump([SITE]))
+
+
+# --- Serving: what a page tells the cache about itself -------------------------------
+
+
+def query_used(request, name: str, value: str | None) -> None:
+    """The page shows `value` for the query parameter `name` (None: it ignored it).
+
+    An answer to a query is stored only when each parameter in it is one the page
+    really used, as it was given: `?page=999` past the last page, `?page=02` or a
+    `?replyto=` of a missing comment are answered but never stored.
+    """
+    state = getattr(request, "page_cache", None)
+    if state is not None:
+        state.query[name] = value
+
+
+def valid_until(request, moment) -> None:
+    """What this page shows holds only until `moment` (e.g. a form that closes)."""
+    state = getattr(request, "page_cache", None)
+    if state is not None and moment is not None:
+        if state.expires_at is None or moment < state.expires_at:
+            state.expires_at = moment
+
+
+_fresh_fields: dict[str, Callable[[int | None], str]] = {}
+
+
+def fresh_field(name: str, make: Callable[[int | None], str]) -> None:
+    """A hidden form field (`name="<name>"`) whose value is per visitor: a stored
+    page keeps a placeholder and every hit fills in `make(page_id)`. The CSRF token
+    is always one."""
+    _fresh_fields[name] = make
+
+
+def fresh_fields() -> dict[str, Callable[[int | None], str]]:
+    return dict(_fresh_fields)
+
+
+# --- Downstream: the frontend cache or CDN --------------------------------------------
+
+
+def frontend_cache_enabled() -> bool:
+    return bool(getattr(settings, "WAGTAILFRONTENDCACHE", None))
+
+
+def purge_batch_size() -> int:
+    return int(getattr(settings, "PAGE_CACHE_PURGE_BATCH", 200))
+
+
+def _purge_pages(pages: list, hook_name: str) -> None:
+    """Purge each page's own URLs and what the domain hooks name, in batches
+    (each batch one background task)."""
+    from wagtail.contrib.frontend_cache.utils import PurgeBatch, purge_urls_from_cache
+
+    try:
+        batch = PurgeBatch()
+        batch.add_pages(pages)
+        for fn in hooks.get_hooks(hook_name):
+            batch.add_urls(fn(pages))
+        urls = sorted(batch.urls)
+    except Exception:  # a purge must never undo what an editor or import did
+        logger.exception("Could not list the URLs of %d changed pages", len(pages))
+        return
+    size = purge_batch_size()
+    for start in range(0, len(urls), size):
+        try:
+            purge_urls_from_cache(urls[start : start + size])
+        except Exception:
+            logger.exception("Could not purge %d URLs downstream", len(urls))

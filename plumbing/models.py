@@ -1,0 +1,2 @@
+"""No models. The module exists so that `migrate` sends this app post_migrate,
+which creates the shared database cache's table (plumbing/sharedcache.py)."""
