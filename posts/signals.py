@@ -20,7 +20,7 @@ from wagtail.signals import (
 )
 
 from plumbing import cache
-from posts.models import PostIndexPage, PostPage, Publication
+from posts.models import Label, PostIndexPage, PostPage, Publication
 
 
 def _on_publish_or_unpublish(sender, instance, **kwargs):
@@ -49,7 +49,7 @@ def connect_signals() -> None:
     page_slug_changed.connect(_on_page_moved, dispatch_uid="posts.cache.slug")
     post_delete.connect(_on_page_deleted, dispatch_uid="posts.cache.delete")
     # Every page's footer lists labels; listings show publications and images.
-    for model in (Publication, Tag, get_image_model()):
+    for model in (Publication, Tag, Label, get_image_model()):
         for name, signal in (("save", post_save), ("delete", post_delete)):
             signal.connect(
                 _on_site_wide_change,

@@ -11,8 +11,8 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
+from plumbing import cache as page_cache
 from readers import closure
-from readers.cache import purge_post
 from readers.models import Comment
 
 
@@ -82,5 +82,5 @@ def reply_as_blog_author(
         moderated_by=user,
         moderated_at=now,
     )
-    transaction.on_commit(lambda: purge_post(page))
+    page_cache.comments_changed(page)
     return reply
