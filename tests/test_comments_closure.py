@@ -226,13 +226,3 @@ def test_close_comments_forgets_the_closing_when_an_editor_reopens(blog):
     PostPage.objects.filter(pk=post.pk).update(comment_policy="open")
     assert "1 post(s) reopened" in run_close_comments()
     assert PostPage.objects.get(pk=post.pk).comments_closed_at is None
-
-
-@pytest.mark.django_db
-def test_close_comments_deletes_our_cache_keys(blog):
-    from django.core.cache import cache
-
-    post = PostPageFactory(parent=blog, date=days_ago(100))
-    cache.set(f"readers:thread:{post.pk}", "stale")
-    run_close_comments()
-    assert cache.get(f"readers:thread:{post.pk}") is None
