@@ -17,9 +17,12 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e ".[dev]"
 	@touch $(STAMP)
 
+# DEMO=0 starts without the demo blog (manage.py remove_demo_content removes it later).
+DEMO ?= 1
+
 setup: $(STAMP)
 	$(MANAGE) migrate --noinput -v0
-	$(MANAGE) load_demo_content
+	@if [ "$(DEMO)" != 0 ]; then $(MANAGE) load_demo_content; fi
 	$(MANAGE) ensure_admin
 
 run: setup

@@ -5,13 +5,13 @@ import io
 import re
 from pathlib import Path
 
-from wagtail.models import Site
-
 from home.models import HomePage
 from posts.blogger.importer import ImportOptions, import_export
+from posts.blogger.undo import Removed, remove_imported_blog
 from posts.models import PostIndexPage, Publication
 
 DEMO_EXPORT = Path(__file__).parent / "fixtures" / "demo-blogger.xml"
+DEMO_BLOG_ID = "1000000000000000001"  # the demo export's Blogger blog id
 _STAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?[+-]\d\d:\d\d")
 
 
@@ -31,13 +31,14 @@ def _fresh_export(text: str, now: datetime.datetime) -> bytes:
 
 
 def load_demo_content(now: datetime.datetime) -> bool:
-    """Build the demo blog under the home page. Returns False if it exists."""
+    """Build the demo blog under the home page. Returns False if it exists.
+
+    The site keeps its default name and tagline, so that a real blog imported
+    later gives the site its own; that import replaces the demo content.
+    """
     home = HomePage.objects.first()
     if home is None or PostIndexPage.objects.exists():
         return home is not None and ensure_ask_page(home)
-    site = Site.objects.get(is_default_site=True)
-    site.site_name = "Ask a Korean!"
-    site.save()
 
     blog = home.add_child(
         instance=PostIndexPage(
@@ -57,10 +58,17 @@ def load_demo_content(now: datetime.datetime) -> bool:
     )
     import_export(
         io.BytesIO(_fresh_export(DEMO_EXPORT.read_text(encoding="utf-8"), now)),
-        ImportOptions(parent=str(blog.pk)),
+        ImportOptions(parent=str(blog.pk), sample=True),
     )
     ensure_ask_page(home)
     return True
+
+
+def remove_demo_content() -> Removed:
+    """Delete what ``load_demo_content`` made: the demo blog and everything its
+    import wrote (posts, the about page, comments, labels, redirects, the
+    demo publication). The ask page stays: the site's own, made by setup too."""
+    return remove_imported_blog(DEMO_BLOG_ID)
 
 
 def ensure_ask_page(home) -> bool:

@@ -1,4 +1,4 @@
-from django.db import models
+from django.db import models, transaction
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
@@ -7,6 +7,8 @@ from wagtail.search import index
 
 from posts.blocks import RICH_TEXT_FEATURES, PostBodyBlock
 from posts.queries import latest_posts
+
+from .time_zones import forget_time_zone, validate_time_zone
 
 
 class HomePage(Page):
@@ -57,12 +59,26 @@ class SiteSettings(BaseSiteSetting):
         help_text="Shown under every post, linking to the ask page.",
     )
     footer_text = models.CharField(max_length=255, blank=True)
+    time_zone = models.CharField(
+        max_length=64,
+        blank=True,
+        validators=[validate_time_zone],
+        help_text="The blog's time zone, e.g. Asia/Seoul: dates are shown, archives "
+        "grouped and feeds dated in it. Empty: the server's zone.",
+    )
 
     panels = [
         FieldPanel("tagline"),
         FieldPanel("ask_prompt"),
         FieldPanel("footer_text"),
+        FieldPanel("time_zone"),
     ]
 
     class Meta:
         verbose_name = "Site settings"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        forget_time_zone(self.site_id)
+        # Again once committed, in case a request cached the old value between.
+        transaction.on_commit(lambda: forget_time_zone(self.site_id))

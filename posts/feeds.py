@@ -9,6 +9,7 @@ import re
 
 from django.contrib.syndication.views import Feed
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 
 from plumbing.text import XmlSafeFeed
@@ -108,11 +109,12 @@ class LatestPostsFeed(Feed):
 
     item_guid_is_permalink = True
 
+    # Dates in the blog's time zone (the current one), as Blogger wrote them.
     def item_pubdate(self, item):
-        return item.display_date
+        return timezone.localtime(item.display_date)
 
     def item_updateddate(self, item):
-        return item.last_published_at or item.display_date
+        return timezone.localtime(item.last_published_at or item.display_date)
 
     def item_author_name(self, item):
         # RSS writes it as <dc:creator>, Atom as <author><name>.

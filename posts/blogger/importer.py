@@ -30,6 +30,9 @@ from pathlib import Path
 
 from django.db import reset_queries, transaction
 
+from home.identity import take_blog_identity
+from home.time_zones import is_time_zone
+
 from .authors import Authors
 from .images import ImageSource, RemoteImages
 from .library import LibraryImages
@@ -110,6 +113,33 @@ class _Progress:
         )
 
 
+class _Stages:
+    """The map and write stages of one run, set up at the first post, page or
+    comment: by then the export's title, description, time zone and address
+    are known (a classic export lists its settings first)."""
+
+    def __init__(
+        self,
+        options: ImportOptions,
+        info: FeedInfo,
+        report: Report,
+        workdir: Path,
+    ):
+        self.target = find_target(options.parent, info, report, sample=options.sample)
+        self.image_source = image_source_for(options)
+        self.pages = PageStore(
+            self.target.blog, self.target.root_url_path, options, report
+        )
+        self.comments = CommentStore(self.pages.known, report, workdir)
+        self.mapper = PageMapper(
+            options,
+            Authors.from_options(options),
+            self.image_source,
+            self.pages.publication_for,
+        )
+        self.mapper.use_blog_address(info.blog_url)
+
+
 class BloggerImporter:
     """Runs one import: read, map and write, in batches."""
 
@@ -122,6 +152,8 @@ class BloggerImporter:
         self.report = Report(dry_run=self.options.dry_run)
         self.progress = _Progress(progress, self.report)
         self.info = FeedInfo()
+        self.post_batch: list[Entry] = []
+        self.comment_batch: list[Entry] = []
 
     def run(self, source) -> Report:
         """Import ``source`` (a path or a binary file object)."""
@@ -145,58 +177,70 @@ class BloggerImporter:
         return self.report
 
     def _import(self, source, workdir: Path) -> None:
-        target = find_target(self.options.parent)
-        image_source = image_source_for(self.options)
-        pages = PageStore(target.blog, target.root_url_path, self.options, self.report)
-        comments = CommentStore(pages.known, self.report, workdir)
-        mapper = PageMapper(
-            self.options,
-            Authors.from_options(self.options),
-            image_source,
-            pages.publication_for,
-        )
-        post_batch: list[Entry] = []
-        comment_batch: list[Entry] = []
-
-        def write_posts() -> None:
-            for entry, digest, legacy in pages.to_write(post_batch, image_source):
-                pages.write(mapper.plan(entry, digest), legacy)
-            pages.flush()
-            post_batch.clear()
-            self.progress.tick()
-
-        def write_comments() -> None:
-            write_posts()  # every post read so far must be known first
-            comments.write(comment_batch)
-            comment_batch.clear()
-            self.progress.tick()
-
-        first = True
+        stages = None
         for entry in iter_entries(source, self.info, self.progress.read):
-            if first:
-                first = False
-                mapper.use_blog_address(self.info.blog_url)
+            if entry.kind in ("post", "page", "comment") and stages is None:
+                stages = self._stages(workdir)
             if entry.kind in ("post", "page"):
-                post_batch.append(entry)
+                self.post_batch.append(entry)
                 if not entry.trashed:
-                    image_source.prefetch(entry)  # downloads overlap with reading
-                if len(post_batch) >= POST_BATCH:
-                    write_posts()
+                    stages.image_source.prefetch(entry)  # downloads overlap reading
+                if len(self.post_batch) >= POST_BATCH:
+                    self._write_posts(stages)
             elif entry.kind == "comment":
-                comment_batch.append(entry)
-                if len(comment_batch) >= COMMENT_BATCH:
-                    write_comments()
+                self.comment_batch.append(entry)
+                if len(self.comment_batch) >= COMMENT_BATCH:
+                    self._write_comments(stages)
             elif entry.kind in ("settings", "template"):
                 self.report.skip(entry.kind, f"{entry.kind} entries (not content)")
             else:
                 self.report.skip("other", "entries of an unknown kind")
-        write_comments()
+        stages = stages or self._stages(workdir)
+        self._write_comments(stages)
         self.progress.tick(force=True, phase="threading")
-        comments.finish()
-        rewrite_old_links(pages.addresses.pages_with_old_links, target.root_url_path)
-        write_redirects(pages.addresses, target.blog_url, self.report)
-        image_source.close()
-        self.report.images = image_source.report()
+        stages.comments.finish()
+        target = stages.target
+        rewrite_old_links(
+            stages.pages.addresses.pages_with_old_links, target.root_url_path
+        )
+        write_redirects(stages.pages.addresses, target.blog_url, self.report)
+        stages.image_source.close()
+        self.report.images = stages.image_source.report()
+        self._take_identity(target)
+
+    def _stages(self, workdir: Path) -> _Stages:
+        return _Stages(self.options, self.info, self.report, workdir)
+
+    def _write_posts(self, stages: _Stages) -> None:
+        batch, self.post_batch = self.post_batch, []
+        for entry, digest, legacy in stages.pages.to_write(batch, stages.image_source):
+            stages.pages.write(stages.mapper.plan(entry, digest), legacy)
+        stages.pages.flush()
+        self.progress.tick()
+
+    def _write_comments(self, stages: _Stages) -> None:
+        self._write_posts(stages)  # every post read so far must be known first
+        batch, self.comment_batch = self.comment_batch, []
+        stages.comments.write(batch)
+        self.progress.tick()
+
+    def _take_identity(self, target) -> None:
+        """A site still at its defaults takes the blog's name, description and
+        time zone."""
+        zone = self.info.time_zone
+        if zone and not is_time_zone(zone):
+            self.report.warn(
+                f"the export's time zone {zone!r} is unknown: dates show in the "
+                "site's zone (Settings > Site settings)"
+            )
+        if target.site is None or self.options.sample:
+            return
+        self.report.site = take_blog_identity(
+            target.site,
+            name=self.info.title,
+            tagline=self.info.description,
+            time_zone=zone,
+        )
 
 
 def import_export(source, options: ImportOptions | None = None, progress=None):

@@ -53,6 +53,8 @@ class FeedInfo:
     title: str = ""
     blog_url: str = ""
     blog_id: str = ""
+    description: str = ""  # the BLOG_DESCRIPTION setting
+    time_zone: str = ""  # the BLOG_TIME_ZONE setting, e.g. "Asia/Kolkata"
 
 
 class _CountingReader:
@@ -205,6 +207,21 @@ def _takeout_entry(elem) -> Entry:
     return entry
 
 
+def _read_setting(elem, source_id: str, info: FeedInfo) -> None:
+    """Keep the few blog settings the site uses; every other one (e-mail
+    addresses, analytics numbers) is never read."""
+    name = source_id.rsplit(".", 1)[-1]
+    if name not in ("BLOG_NAME", "BLOG_DESCRIPTION", "BLOG_TIME_ZONE"):
+        return
+    value = " ".join(_first(_children(elem), A_CONTENT).split())[:500]
+    if name == "BLOG_NAME" and not info.title:
+        info.title = value
+    elif name == "BLOG_DESCRIPTION":
+        info.description = value
+    elif name == "BLOG_TIME_ZONE":
+        info.time_zone = value[:64]
+
+
 def iter_entries(
     source,
     info: FeedInfo | None = None,
@@ -268,6 +285,8 @@ def _iter(fileobj, info: FeedInfo, on_read) -> Iterator[Entry]:
                 entry = _takeout_entry(elem)
             else:
                 entry = _classic_entry(elem)
+                if entry.kind == "settings":
+                    _read_setting(elem, entry.source_id, info)
             elem.clear()
             while elem.getprevious() is not None:
                 del root[0]

@@ -31,6 +31,7 @@ class ImportOptions:
     download_images: bool = False  # copy every picture into the image library
     question_opening: str = DEFAULT_QUESTION_OPENING
     index_search: bool = True
+    sample: bool = False  # demo content, replaced by the first real import
 
     @classmethod
     def from_dict(cls, data: dict) -> ImportOptions:
@@ -50,6 +51,7 @@ class Report:
     warnings_total: int = 0
     seconds: float = 0.0
     images: dict = field(default_factory=dict)
+    site: list = field(default_factory=list)  # what the site took from the blog
 
     def count(self, kind: str, outcome: str, n: int = 1) -> None:
         bucket = self.counts.setdefault(
@@ -68,7 +70,9 @@ class Report:
 
     @property
     def changed(self) -> bool:
-        return any(c.get("created") or c.get("updated") for c in self.counts.values())
+        return bool(self.site) or any(
+            c.get("created") or c.get("updated") for c in self.counts.values()
+        )
 
     def as_dict(self) -> dict:
         return {
@@ -79,6 +83,7 @@ class Report:
             "warnings": self.warnings,
             "warnings_total": self.warnings_total,
             "images": self.images,
+            "site": self.site,
             "seconds": round(self.seconds, 2),
         }
 
@@ -99,6 +104,7 @@ class Report:
             out.append(f"  skipped: {reason}: {n}")
         if self.images:
             out.extend(image_report_lines(self.images))
+        out.extend(f"  site takes the blog's {change}" for change in self.site)
         if self.warnings_total:
             out.append(f"  warnings: {self.warnings_total}")
             out.extend(f"    - {w}" for w in self.warnings[:20])

@@ -1,15 +1,25 @@
-"""Where an import goes: the blog page (``--parent``, else the site's first)."""
+"""Where an import goes: the blog page (``--parent``, else the site's first).
+
+A site without a blog gets one under its home page, made from the export's
+title and description, so that ``migrate`` then ``import_blogger`` is all a
+blogger moving house runs. A blog that still holds the demo content is
+emptied first: a real blog replaces the demo instead of mixing with it.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.html import format_html
+from django.utils.text import slugify
 from wagtail.models import Page, Site
 
 from posts.models import PostIndexPage
 
 from .bulk import relative_url
-from .report import SiteNotReady
+from .parse import FeedInfo
+from .report import Report, SiteNotReady
+from .undo import mark_sample, remove_imported_blog, sample_blog_id
 
 
 @dataclass(frozen=True)
@@ -17,7 +27,8 @@ class Target:
     """The blog an import writes into, and how its addresses are written."""
 
     blog: PostIndexPage
-    root_url_path: str  # the default site's root page, e.g. "/home/"
+    site: Site | None
+    root_url_path: str  # the site's root page, e.g. "/home/"
 
     @property
     def blog_url(self) -> str:
@@ -25,23 +36,69 @@ class Target:
         return relative_url(self.blog.url_path, self.root_url_path)
 
 
-def find_target(parent: str) -> Target:
-    blog = _find_blog(parent)
+def find_target(
+    parent: str, info: FeedInfo, report: Report, *, sample: bool = False
+) -> Target:
+    """The blog to import ``info``'s export into, made if the site has none."""
+    if parent.strip():
+        blog = _find_blog(parent)
+    else:
+        blog = PostIndexPage.objects.order_by("path").first()
+        if blog is not None and not sample:
+            blog = _without_demo(blog, info, report)
+        if blog is None:
+            blog = _create_blog(info, report)
+    if sample and info.blog_id:
+        mark_sample(blog, info.blog_id)
+    site = blog.get_site() or Site.objects.filter(is_default_site=True).first()
+    root_url_path = site.root_page.url_path if site else blog.get_parent().url_path
+    return Target(blog=blog, site=site, root_url_path=root_url_path)
+
+
+def _without_demo(blog, info: FeedInfo, report: Report):
+    """``blog``, emptied of the demo content if it holds some; None if the
+    blog itself was the demo's and is gone."""
+    demo = sample_blog_id(blog)
+    if not demo or demo == info.blog_id:
+        return blog
+    removed = remove_imported_blog(demo)
+    report.warn(f"the demo content was removed first: {removed}")
+    return PostIndexPage.objects.filter(pk=blog.pk).first()
+
+
+def _create_blog(info: FeedInfo, report: Report) -> PostIndexPage:
     site = Site.objects.filter(is_default_site=True).select_related("root_page")
     site = site.first()
-    root_url_path = site.root_page.url_path if site else blog.get_parent().url_path
-    return Target(blog=blog, root_url_path=root_url_path)
+    if site is None:
+        raise SiteNotReady(
+            "the site has no home page to put the blog under: run manage.py "
+            "migrate, or pass --parent"
+        )
+    home = site.root_page.specific
+    title = " ".join(info.title.split())[:255] or "Blog"
+    taken = set(home.get_children().values_list("slug", flat=True))
+    slug = "blog"
+    number = 2
+    while slug in taken:
+        slug = f"blog-{number}"
+        number += 1
+    blog = home.add_child(
+        instance=PostIndexPage(
+            title=title,
+            slug=slug or slugify(title),
+            show_in_menus=True,
+            introduction=format_html("<p>{}</p>", info.description)
+            if info.description
+            else "",
+        )
+    )
+    blog.save_revision().publish()
+    report.count("blog", "created")
+    return blog
 
 
 def _find_blog(parent: str) -> PostIndexPage:
-    wanted = (parent or "").strip()
-    if not wanted:
-        blog = PostIndexPage.objects.order_by("path").first()
-        if blog is None:
-            raise SiteNotReady(
-                "there is no blog page to import into: create one, or pass --parent"
-            )
-        return blog
+    wanted = parent.strip()
     if wanted.isdigit():
         page = Page.objects.filter(pk=int(wanted)).first()
     else:

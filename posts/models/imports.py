@@ -12,7 +12,13 @@ class LegacyEntry(models.Model):
 
     source_id = models.CharField(max_length=255, unique=True)
     kind = models.CharField(
-        max_length=10, choices=[("post", "Post"), ("page", "Page")], default="post"
+        max_length=10,
+        choices=[
+            ("post", "Post"),
+            ("page", "Page"),
+            ("sample", "Blog holding sample content"),
+        ],
+        default="post",
     )
     page = models.OneToOneField(
         "wagtailcore.Page",
