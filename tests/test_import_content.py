@@ -5,6 +5,7 @@ Each case is the smallest excerpt of what Blogger's editor writes, imported
 with the command and read back over HTTP.
 """
 
+import html
 import io
 import re
 
@@ -12,7 +13,7 @@ import pytest
 from django.core.management import call_command
 
 from posts.models import PostPage
-from tests.blogger_export import Post, write_export
+from tests.blogger_export import BloggerComment, Post, write_export
 
 pytestmark = pytest.mark.django_db
 
@@ -162,3 +163,44 @@ def test_inline_code_stays_code(blog, client, tmp_path):
 
     assert post.body[0].block_type == "paragraph"
     assert "<code>make run</code>" in body_html(client, post)
+
+
+def test_blogger_comment_keeps_its_links_bold_italic_and_breaks(blog, client, tmp_path):
+    post = Post("<p>Answered.</p>", "A post")
+    comment = BloggerComment(
+        post,
+        'See <a href="http://example.org/my-post" onclick="steal()">my post</a>, '
+        "it is <b>long</b><br />and <i>careful</i>.<br /><br />"
+        '<a href="javascript:alert(1)">click</a><script>alert(2)</script> '
+        "http://bare.example.org/x",
+    )
+    export = write_export(tmp_path / "export.xml", [post], [comment])
+    call_command("import_blogger", export, stdout=io.StringIO())
+    page = PostPage.objects.get(title="A post")
+
+    thread = client.get(page.url).content.decode()
+    link = '<a href="http://example.org/my-post" rel="nofollow ugc">my post</a>'
+    assert link in thread
+    assert "<b>long</b><br>and <i>careful</i>." in thread
+    assert (
+        '<a href="http://bare.example.org/x" rel="nofollow ugc">'
+        "http://bare.example.org/x</a>" in thread
+    )
+    assert "steal()" not in thread and "javascript:" not in thread
+    assert "alert(2)" not in thread
+
+    for feed in (f"/comments/{page.pk}/feed/", "/comments/feed/"):
+        xml = client.get(feed).content.decode()
+        assert html.escape(link, quote=False) in xml, feed
+        assert "javascript" not in xml
+
+
+def test_comment_with_only_text_reads_as_before(blog, client, tmp_path):
+    post = Post("<p>Answered.</p>", "A post")
+    comment = BloggerComment(post, "Fish &amp; chips<br /><br />&lt;b&gt;not bold")
+    export = write_export(tmp_path / "export.xml", [post], [comment])
+    call_command("import_blogger", export, stdout=io.StringIO())
+    page = PostPage.objects.get(title="A post")
+
+    thread = client.get(page.url).content.decode()
+    assert "<p>Fish &amp; chips</p><p>&lt;b&gt;not bold</p>" in thread

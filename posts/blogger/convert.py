@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 
 import lxml.html
 import nh3
+from django.utils.html import urlize
 
 from posts import styles
 from posts.sanitize import clean_html
@@ -603,6 +604,51 @@ def comment_text(html_text: str) -> str:
     text = _CONTROL.sub("", unescape(nh3.clean(text, tags=set())))
     text = re.sub(r"\n{3,}", "\n\n", text)
     return text.strip()
+
+
+# What a Blogger comment may carry (Blogger's comment form allowed b, i, a).
+_COMMENT_TAGS = {"a", "b", "strong", "i", "em", "br"}
+_TAG_OR_TEXT = re.compile(r"(<[^>]*>)")
+_BREAKS = re.compile(r"(?:<br>\s*){2,}")
+
+
+def comment_html(html_text: str) -> str:
+    """A Blogger comment's own HTML, sanitised, as readers see it.
+
+    Links keep their address and get ``rel="nofollow ugc"``; bold, italic and
+    line breaks stay; two breaks or more start a paragraph. A bare web
+    address in the text is linked as in comments written on this site.
+    """
+    text = re.sub(r"</p\s*>|\r?\n\r?\n", "<br><br>", html_text or "", flags=re.I)
+    text = re.sub(r"\r?\n", "<br>", text)
+    cleaned = nh3.clean(
+        text,
+        tags=_COMMENT_TAGS,
+        attributes={"a": {"href"}},
+        url_schemes={"http", "https", "mailto"},
+        link_rel="nofollow ugc",
+        strip_comments=True,
+    )
+    cleaned = _CONTROL.sub("", cleaned)
+    out = []
+    inside_link = 0
+    for part in _TAG_OR_TEXT.split(cleaned):
+        if part.startswith("<"):
+            if part.startswith("<a "):
+                inside_link += 1
+            elif part == "</a>":
+                inside_link = max(0, inside_link - 1)
+            out.append(part)
+        elif part and not inside_link:
+            linked = urlize(
+                unescape(part), trim_url_limit=60, nofollow=True, autoescape=True
+            )
+            out.append(linked.replace(' rel="nofollow"', ' rel="nofollow ugc"'))
+        else:
+            out.append(part)
+    paragraphs = [p.strip() for p in _BREAKS.split("".join(out))]
+    paragraphs = [re.sub(r"^(<br>\s*)+|(\s*<br>)+$", "", p) for p in paragraphs]
+    return "".join(f"<p>{p}</p>" for p in paragraphs if p)
 
 
 def old_link_rewriter(blog_hosts: set[str], blogspot_name: str):

@@ -17,11 +17,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from readers.markup import comment_html
 from readers.models import Comment
 
 from .authors import Authors
 from .convert import Body, comment_text, convert_body, old_link_rewriter
+from .convert import comment_html as blogger_comment_html
 from .images import ImageSource
 from .parse import Entry
 from .report import ImportOptions
@@ -178,7 +178,7 @@ def comment_values(entry: Entry, page_id: int) -> dict:
         "author_name": (entry.author_name or "Anonymous")[:100],
         "author_url": web_address(entry.author_uri, 500),
         "body": body,
-        "html": comment_html(body),
+        "html": "" if entry.removed else blogger_comment_html(entry.content),
         "status": status,
         "created_at": published,
     }
