@@ -80,3 +80,12 @@ def decide(rules: CommentSettings, *, name: str, email: str, url: str, body: str
     if mode == CommentSettings.Moderation.KNOWN and is_known_author(name, email):
         return Decision(Comment.Status.APPROVED, "Its author has an approved comment.")
     return Decision(Comment.Status.PENDING, "Every new comment waits for moderation.")
+
+
+def may_moderate(user) -> bool:
+    """Whether `user` may approve comments (what the Moderators group holds)."""
+    return (
+        user is not None
+        and user.is_active
+        and user.has_perm(f"readers.change_{Comment._meta.model_name}")
+    )

@@ -45,6 +45,7 @@ from .report import (
     Report,
     SiteNotReady,
 )
+from .rights import ImportRights
 from .statistics import refresh_planner_statistics, written_models
 from .target import find_target
 from .write_comments import CommentStore
@@ -127,13 +128,18 @@ class _Stages:
     ):
         self.target = find_target(options.parent, info, report, sample=options.sample)
         self.image_source = image_source_for(options)
+        authors = Authors.from_options(options)
+        # The owner is who the import acts as (the admin: whoever uploaded).
+        self.rights = ImportRights.of(authors.owner_id, self.target.blog)
         self.pages = PageStore(
-            self.target.blog, self.target.root_url_path, options, report
+            self.target.blog, self.target.root_url_path, options, report, self.rights
         )
-        self.comments = CommentStore(self.pages.known, report, workdir)
+        self.comments = CommentStore(
+            self.pages.known, report, workdir, self.rights.comment_status
+        )
         self.mapper = PageMapper(
             options,
-            Authors.from_options(options),
+            authors,
             self.image_source,
             self.pages.publication_for,
         )

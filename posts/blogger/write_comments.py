@@ -43,9 +43,17 @@ _FIELDS = (
 class CommentStore:
     """Writes comments, holding back those whose post is not known yet."""
 
-    def __init__(self, known: KnownPages, report: Report, workdir: Path):
+    def __init__(
+        self,
+        known: KnownPages,
+        report: Report,
+        workdir: Path,
+        approved_status: str = Comment.Status.APPROVED,
+    ):
         self.known = known
         self.report = report
+        # Pending, unless the importing user may moderate comments.
+        self.approved_status = approved_status
         self.workdir = workdir
         self.waiting: list[Entry] = []
         self.waiting_files: list[Path] = []
@@ -80,6 +88,8 @@ class CommentStore:
                 ready.append(entry)
             elif number in self.known.trashed:
                 self.report.skip("comments", "on a post trashed or deleted")
+            elif number in self.known.refused:
+                self.report.skip("comments", "on a page the import was refused")
             else:
                 on_unknown(entry)
         return ready
@@ -141,6 +151,8 @@ class CommentStore:
         changed = []
         for entry in entries:
             values = comment_values(entry, self.known.pages[number_of(entry.post_ref)])
+            if values["status"] == Comment.Status.APPROVED:
+                values["status"] = self.approved_status
             row = existing.get(entry.source_id)
             if row is None:
                 values["source_id"] = entry.source_id
@@ -151,8 +163,12 @@ class CommentStore:
                     self.reply_file.write(f"{entry.source_id}\t{entry.parent_ref}\n")
                 continue
             differs = {k: v for k, v in values.items() if row[k] != v}
-            if row["status"] in (Comment.Status.SPAM, Comment.Status.REMOVED):
-                # A moderator's decision on this site wins over the export.
+            if (
+                row["status"] in (Comment.Status.SPAM, Comment.Status.REMOVED)
+                or self.approved_status != Comment.Status.APPROVED
+            ):
+                # A moderator's decision on this site wins over the export,
+                # and only a moderator's import changes what readers see.
                 differs.pop("status", None)
             if differs:
                 comment = Comment(pk=row["pk"], **values)

@@ -26,6 +26,7 @@ from .images import ImageSource
 from .mapping import PagePlan, entry_hash, old_month
 from .parse import Entry
 from .report import ImportOptions, Report
+from .rights import ELSEWHERE, ImportRights, Verdict
 
 
 @dataclass
@@ -34,6 +35,7 @@ class KnownPages:
 
     pages: dict[str, int] = field(default_factory=dict)  # number -> page id
     trashed: set[str] = field(default_factory=set)
+    refused: set[str] = field(default_factory=set)  # not the importer's to write
 
 
 @dataclass
@@ -57,9 +59,13 @@ class PageStore:
         root_url_path: str,
         options: ImportOptions,
         report: Report,
+        rights: ImportRights,
     ):
         self.options = options
         self.report = report
+        self.rights = rights
+        self.verdicts: dict[str, Verdict] = {}  # source id -> what may be done
+        self.to_submit: set[int] = set()  # new pages to send to their workflow
         self.known = KnownPages()
         self.addresses = OldAddresses()
         # Posts go under the blog; Blogger's static pages under the home page.
@@ -100,13 +106,28 @@ class PageStore:
                     )
                     self.known.trashed.add(number)
                     continue
+                verdict, reason = self.rights.for_existing(legacy.page)
+                if reason == ELSEWHERE:
+                    self._refuse(kind, number, reason)
+                    continue
                 self.known.pages[number] = legacy.page_id
                 if legacy.content_hash == digest and not image_source.needs_update(
                     entry
                 ):
                     self.report.count(kind, "unchanged")
                     continue
+            else:
+                verdict, reason = self.rights.for_new(kind)
+            if verdict is Verdict.REFUSE:
+                self.known.pages.pop(number, None)
+                self._refuse(kind, number, reason)
+                continue
+            self.verdicts[entry.source_id] = verdict
             yield entry, digest, legacy
+
+    def _refuse(self, kind: str, number: str, reason: str) -> None:
+        self.known.refused.add(number)
+        self.report.skip(kind, f"refused: {reason}")
 
     def write(self, plan: PagePlan, legacy: LegacyEntry | None) -> None:
         if legacy is None:
@@ -133,6 +154,8 @@ class PageStore:
                     )
                 )
                 self._note_addresses(plan, page.pk)
+                if entry.source_id in self.to_submit:
+                    self._submit(page, plan)
             LegacyEntry.objects.bulk_create(legacy)
 
     def publication_for(self, name: str) -> int:
@@ -158,8 +181,21 @@ class PageStore:
             "owner_id": plan.owner_id,
         }
 
+    def _submit(self, page: Page, plan: PagePlan) -> None:
+        """A page the importing user may write but not publish: to review."""
+        if self.rights.submit(page):
+            self.report.count("in review", "created")
+        else:
+            self.report.warn(
+                f"{plan.name}: saved as a draft for someone who may publish it"
+            )
+
     def _create(self, plan: PagePlan) -> None:
         entry, body = plan.entry, plan.body
+        if self.verdicts.get(entry.source_id) is Verdict.DRAFT and plan.live:
+            plan.live = False
+            plan.first_published_at = plan.last_published_at = None
+            self.to_submit.add(entry.source_id)
         fields = self._page_fields(plan)
         kind = _kind(entry)
         if not plan.is_post:
@@ -233,9 +269,14 @@ class PageStore:
             clean=False,
             log_action=True,
         )
-        if not entry.draft:
-            revision.publish(skip_permission_checks=True)
-        elif page.live:
+        if entry.draft:
+            pass
+        elif self.verdicts.get(entry.source_id) is Verdict.DRAFT:
+            self._submit(page, plan)
+        else:
+            # Wagtail checks again that the importing user may publish it.
+            revision.publish(user=self.rights.user)
+        if entry.draft and page.live:
             self.report.warn(
                 f"{plan.name}: a draft in this export but "
                 "published here; the new text waits as a draft revision"

@@ -256,6 +256,56 @@ def upload_an_export(w: World) -> bool:
     return BloggerImport.objects.count() > before
 
 
+def _import(w: World, entries: list[str]) -> bool:
+    """Upload an export (for real, not a dry run); True when it ran."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import TestCase
+
+    from posts.models import BloggerImport
+    from tests.security.exports import export
+
+    upload = SimpleUploadedFile("blog.xml", export(entries).encode())
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = w.client.post(
+            reverse("blogger_import:index"),
+            {"export_file": upload, "question_opening": "Dear Korean,"},
+        )
+    assert response.status_code < 500
+    job = BloggerImport.objects.order_by("pk").last()
+    return job is not None and job.status == BloggerImport.Status.DONE
+
+
+def import_publishes_a_post(w: World) -> bool:
+    from tests.security.exports import post
+
+    ran = _import(w, [post(901, "Imported post", "<p>From Blogger.</p>")])
+    return ran and PostPage.objects.filter(title="Imported post", live=True).exists()
+
+
+def import_adds_a_page_beside_the_blog(w: World) -> bool:
+    from tests.security.exports import KINDS, post
+
+    page = post(902, "Imported page", "<p>Static.</p>")
+    ran = _import(w, [page.replace(f"{KINDS}post", f"{KINDS}page")])
+    return (
+        ran
+        and w.blog.get_parent().get_children().filter(title="Imported page").exists()
+    )
+
+
+def import_approves_comments(w: World) -> bool:
+    from tests.security.exports import comment, post
+
+    entries = [post(903, "Commented", "<p>Hi.</p>"), comment(904, 903, "Hello.")]
+    ran = _import(w, entries)
+    return (
+        ran
+        and Comment.objects.filter(
+            body="Hello.", status=Comment.Status.APPROVED
+        ).exists()
+    )
+
+
 MATRIX: list[tuple[Callable[[World], bool], set[str]]] = [
     (dashboard, EVERY_STAFF),
     (add_post_screen, {AUTHOR, TRANSLATOR, EDITOR, SUPER}),
@@ -280,6 +330,10 @@ MATRIX: list[tuple[Callable[[World], bool], set[str]]] = [
     # posts.add_bloggerimport: Editors bring exports in from the admin.
     (blogger_import_screen, {EDITOR, SUPER}),
     (upload_an_export, {EDITOR, SUPER}),
+    # The import acts with the rights of who uploads it (issue #13, point 1).
+    (import_publishes_a_post, {EDITOR, SUPER}),
+    (import_adds_a_page_beside_the_blog, {SUPER}),
+    (import_approves_comments, {SUPER}),
 ]
 
 
