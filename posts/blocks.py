@@ -8,6 +8,7 @@ from django.core.validators import RegexValidator
 from django.utils.safestring import SafeString, mark_safe
 from wagtail import blocks
 from wagtail.embeds.blocks import EmbedBlock
+from wagtail.embeds.exceptions import EmbedException
 from wagtail.images.blocks import ImageChooserBlock
 from wagtail.rich_text import expand_db_html
 from wagtail.snippets.blocks import SnippetChooserBlock
@@ -206,6 +207,29 @@ class LegacyHTMLBlock(blocks.RawHTMLBlock):
         label = "Legacy HTML"
 
 
+class VideoEmbedBlock(EmbedBlock):
+    """A video (or other oEmbed content) by its address.
+
+    When the provider cannot give the player (the video was deleted, the
+    provider is unreachable, or it has no oEmbed), readers get a plain link to
+    the address instead of an empty box.
+    """
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context)
+        try:
+            context["player"] = value.html if value else ""
+        except (EmbedException, OSError):  # a timeout is no URLError
+            context["player"] = ""
+        return context
+
+    class Meta:
+        icon = "media"
+        label = "Video"
+        max_width = 800
+        template = "components/streamfield/blocks/embed_block.html"
+
+
 class PostBodyBlock(blocks.StreamBlock):
     """What a post or a page body is made of."""
 
@@ -219,9 +243,5 @@ class PostBodyBlock(blocks.StreamBlock):
     quote = QuoteBlock()
     translation = TranslationBlock()
     section_break = SectionBreakBlock()
-    embed = EmbedBlock(
-        max_width=800,
-        icon="media",
-        template="components/streamfield/blocks/embed_block.html",
-    )
+    embed = VideoEmbedBlock()
     legacy_html = LegacyHTMLBlock()

@@ -8,9 +8,12 @@ with the command and read back over HTTP.
 import html
 import io
 import re
+from unittest import mock
 
 import pytest
 from django.core.management import call_command
+from wagtail.embeds.exceptions import EmbedNotFoundException
+from wagtail.embeds.models import Embed
 
 from posts.models import PostPage
 from tests.blogger_export import BloggerComment, Post, write_export
@@ -204,3 +207,60 @@ def test_comment_with_only_text_reads_as_before(blog, client, tmp_path):
 
     thread = client.get(page.url).content.decode()
     assert "<p>Fish &amp; chips</p><p>&lt;b&gt;not bold</p>" in thread
+
+
+YOUTUBE_IFRAME = (
+    '<iframe width="320" height="266" src="https://www.youtube.com/embed/'
+    'dQw4w9WgXcQ" frameborder="0" allowfullscreen></iframe>'
+)
+
+
+@pytest.mark.parametrize(
+    "failure",
+    [EmbedNotFoundException("deleted"), TimeoutError("no network")],
+    ids=["video deleted", "provider unreachable"],
+)
+def test_video_that_cannot_be_embedded_shows_a_plain_link(
+    blog, client, tmp_path, failure
+):
+    post = import_post(tmp_path, f"<p>Watch this.</p>{YOUTUBE_IFRAME}")
+
+    with mock.patch("wagtail.embeds.embeds.get_embed", side_effect=failure):
+        html = body_html(client, post)
+
+    watch = "https://www.youtube.com/watch?v=dQw4w9WgXcQ"
+    assert f'Video: <a href="{watch}">{watch}</a>' in html
+    assert '<div class="block-embed">' not in html
+
+
+def test_video_that_can_be_embedded_shows_its_player(blog, client, tmp_path):
+    post = import_post(tmp_path, YOUTUBE_IFRAME)
+    player = Embed(
+        url="https://www.youtube.com/watch?v=dQw4w9WgXcQ",
+        html='<iframe src="https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ">'
+        "</iframe>",
+        type="video",
+        width=480,
+        height=270,
+    )
+
+    with mock.patch("wagtail.embeds.embeds.get_embed", return_value=player):
+        html = body_html(client, post)
+
+    assert "youtube-nocookie.com/embed/dQw4w9WgXcQ" in html
+    assert "Video: <a" not in html
+
+
+def test_bloggers_own_video_player_becomes_a_link(blog, client, tmp_path):
+    src = "https://www.blogger.com/video.g?token=AD6v5dy-abc_123"
+    post = import_post(
+        tmp_path,
+        f'<iframe allowfullscreen="allowfullscreen" class="b-hbp-video" '
+        f'height="266" src="{src}" width="320"></iframe>',
+    )
+
+    assert post.body[0].block_type == "embed"
+    with mock.patch(
+        "wagtail.embeds.embeds.get_embed", side_effect=EmbedNotFoundException
+    ):
+        assert f'<a href="{src}">' in body_html(client, post)

@@ -65,6 +65,10 @@ _ASKER = re.compile(
     r"^\s*(?P<name>[A-Z][\w.\-]*(?: [A-Z][\w.\-]*)?)['’]s\s+(?:question|letter|e-?mail)"
 )
 _YOUTUBE = re.compile(r"(?:youtube(?:-nocookie)?\.com/embed/|youtu\.be/)([\w-]{6,})")
+_VIMEO = re.compile(r"player\.vimeo\.com/video/(\d+)")
+_DAILYMOTION = re.compile(r"dailymotion\.com/embed/video/(\w+)")
+# Blogger's own player: no oEmbed, so it shows as a link to the video.
+_BLOGGER_VIDEO = re.compile(r"^https://(www\.)?blogger\.com/video\.g\?token=[\w-]+$")
 _WS = re.compile(r"[\s\xa0]+")
 _MORE = re.compile(r"<!--\s*more\s*-->", re.I)
 # Control characters: no page wants them and lxml refuses them outright.
@@ -306,9 +310,8 @@ class _Walker:
             self.add_block("list", self._list_html(elem, tag))
             return
         if tag == "iframe":
-            match = _YOUTUBE.search(elem.get("src", ""))
-            if match:
-                url = f"https://www.youtube.com/watch?v={match.group(1)}"
+            url = video_url(elem.get("src", ""))
+            if url:
                 self.add_block("embed", url)
             else:
                 self.flush()
@@ -368,6 +371,19 @@ class _Walker:
             paragraph = Paragraph(inner.current.pieces)
             items.append(f"<li>{paragraph.html()[3:-4]}</li>")
         return f"<{tag}>{''.join(items)}</{tag}>"
+
+
+def video_url(src: str) -> str:
+    """The address of the video an ``<iframe>`` plays, or "" for any other."""
+    if match := _YOUTUBE.search(src):
+        return f"https://www.youtube.com/watch?v={match.group(1)}"
+    if match := _VIMEO.search(src):
+        return f"https://vimeo.com/{match.group(1)}"
+    if match := _DAILYMOTION.search(src):
+        return f"https://www.dailymotion.com/video/{match.group(1)}"
+    if _BLOGGER_VIDEO.match(src.strip()):
+        return src.strip()
+    return ""
 
 
 def _style_marks(elem, marks: tuple) -> tuple:
