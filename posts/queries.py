@@ -10,4 +10,5 @@ def published_posts(blog=None):
 
 def latest_posts(limit: int = 5):
     """The newest live, public posts of the site."""
-    return list(PostPage.objects.published().specific().newest_first()[:limit])
+    posts = PostPage.objects.published().specific().newest_first()
+    return list(posts.prefetch_related("tags")[:limit])

@@ -14,9 +14,9 @@ from django.views.decorators.http import require_POST
 from wagtail.models import Page
 
 from plumbing.clients import client_hash
-from readers import closure, comments, replies
+from readers import closure, comments, confirmation, replies
 from readers.forms import AuthorReplyForm, CommentForm
-from readers.models import Comment, CommentSettings
+from readers.models import CommentSettings
 
 
 def _post_or_404(page_id: int):
@@ -75,20 +75,11 @@ def post_comment(request, page_id: int):
         form.release_token()
         raise
     url = page.get_url(request) or "/"
-    if closure.settings_for(page).moderation == CommentSettings.Moderation.KNOWN:
-        # Published or held, one answer: the form must not tell a stranger
-        # whether a name and address have commented here before.
-        messages.info(
-            request,
-            "Thank you. A first comment waits for a moderator; "
-            "once published it shows below.",
-        )
-        return HttpResponseRedirect(f"{url}#comments")
-    if comment.status == Comment.Status.APPROVED:
-        messages.success(request, "Thank you: your comment is published.")
-        return HttpResponseRedirect(f"{url}#comment-{comment.pk}")
-    messages.info(request, "Thank you. Your comment is awaiting moderation.")
-    return HttpResponseRedirect(f"{url}#comments")
+    # Published or held: in KNOWN mode one answer for both, so the page must
+    # not tell a stranger whether a name and address have commented before.
+    known = closure.settings_for(page).moderation == CommentSettings.Moderation.KNOWN
+    anchor = confirmation.remember(request, comment, reveal_status=not known)
+    return HttpResponseRedirect(url + anchor)
 
 
 def _post_as_author(request, page):

@@ -43,7 +43,9 @@ def test_new_comment_waits_for_moderation_and_says_so(client, post):
     assert "Your comment is awaiting moderation" in text(response)
     comment = Comment.objects.get()
     assert comment.status == Comment.Status.PENDING
-    assert "Thank you for explaining this." not in text(response)
+    # Only in the writer's own confirmation, never in the public thread.
+    thread = text(response).split('id="comment-confirmation"')[0]
+    assert "Thank you for explaining this." not in thread
 
 
 @pytest.mark.django_db

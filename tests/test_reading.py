@@ -7,10 +7,14 @@ import pytest
 from defusedxml import ElementTree as ET
 from django.core import mail
 from django.core.management import call_command
+from django.test import Client
 from wagtail.models import Site
 
 from home.site_address import apply_site_address, configured_address
+from readers.models import Comment
+from tests.comments_support import comment_settings, form_data
 from tests.factories import (
+    CommentFactory,
     PostPageFactory,
     PublicationFactory,
     QuestionPostPageFactory,
@@ -201,3 +205,75 @@ def test_asker_email_links_the_real_host(real_host, column_post, settings):
     assert notify_asker.call(question.pk)
     assert f"{real_host}{column_post.url}" in mail.outbox[0].body
     assert "localhost" not in mail.outbox[0].body
+
+
+# 3. Comments that confirm ---------------------------------------------------------
+
+
+def comment_list(page):
+    start = page.find('<ol class="comment-list">')
+    return "" if start < 0 else page[start : page.index("</section>", start)]
+
+
+def confirmation(page):
+    start = page.find('id="comment-confirmation"')
+    return "" if start < 0 else page[start : page.index("</div>", start)]
+
+
+@pytest.fixture
+def open_post(blog):
+    return publish(PostPageFactory(parent=blog, title="Seaweed soup"))
+
+
+def test_pending_comment_is_confirmed_in_place_with_the_readers_text(client, open_post):
+    data = form_data(open_post, body="Mine is <b>with</b> beef.")
+    response = client.post(f"/comments/{open_post.pk}/post/", data)
+    assert response.status_code == 302
+    assert response["Location"] == f"{open_post.url}#comment-confirmation"
+    page = html(client.get(response["Location"]))
+    box = confirmation(page)
+    assert 'role="status"' in box
+    assert "Your comment is awaiting moderation" in box
+    assert "Mine is &lt;b&gt;with&lt;/b&gt; beef." in box
+    assert "Mine is" not in comment_list(page)
+    # Once only, and only for the reader who wrote it.
+    assert 'id="comment-confirmation"' not in html(client.get(open_post.url))
+    assert "Mine is" not in html(Client().get(open_post.url))
+
+
+def test_published_comment_is_confirmed_and_linked_in_the_thread(client, open_post):
+    comment_settings(moderation="none")
+    response = client.post(f"/comments/{open_post.pk}/post/", form_data(open_post))
+    comment = Comment.objects.get()
+    assert response["Location"] == f"{open_post.url}#comment-{comment.pk}"
+    page = html(client.get(open_post.url))
+    box = confirmation(page)
+    assert "your comment is published" in box
+    assert f'href="#comment-{comment.pk}"' in box
+    assert "Thank you for explaining this." in box
+    assert "Thank you for explaining this." in comment_list(page)
+
+
+def test_known_author_mode_confirms_without_telling_which(client, open_post):
+    comment_settings(moderation="known")
+    response = client.post(f"/comments/{open_post.pk}/post/", form_data(open_post))
+    assert response["Location"].endswith("#comment-confirmation")
+    box = confirmation(html(client.get(open_post.url)))
+    assert "has arrived" in box
+    assert "published" not in box.split("</p>")[0]
+    assert "awaiting moderation" not in box
+
+
+def test_count_matches_the_list_and_says_how_removed_places_count(client, open_post):
+    for n in range(3):
+        CommentFactory(page=open_post, body=f"Comment {n}")
+    Comment.objects.order_by("pk").last().remove()
+    CommentFactory(page=open_post, body="Held", status=Comment.Status.PENDING)
+    page = html(client.get(open_post.url))
+    assert '<a href="#comments">2 comments</a>' in page
+    assert ">2 comments</h2>" in page
+    assert "keeps the place of 1 removed comment." in page
+    listed = comment_list(page)
+    assert listed.count('class="comment') - listed.count('class="comment-') == 3
+    assert "This comment has been removed." in listed
+    assert "Held" not in listed

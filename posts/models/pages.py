@@ -79,7 +79,8 @@ class PostIndexPage(RoutablePageMixin, Page):
         context = super().get_context(request, *args, **kwargs)
         if listing is None:
             listing = self.posts()
-        context["posts"] = self.paginate(request, listing)
+        # Listings show each post's labels: one query for the page, not one a post.
+        context["posts"] = self.paginate(request, listing.prefetch_related("tags"))
         return context
 
     def _find_label(self, tag_slug):

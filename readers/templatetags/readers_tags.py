@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from plumbing import cache as page_cache
-from readers import closure, comments, replies
+from readers import closure, comments, confirmation, replies
 from readers.forms import AuthorReplyForm, CommentForm
 from readers.render import comment_body, render_thread, safe_web_url
 
@@ -77,6 +77,10 @@ def comment_section(context, page):
         "visible": closure.comments_visible(page),
         "thread": thread,
         "count": thread.count,
+        # Removed comments keep their place and number in the list, so the
+        # heading says how many of the numbered places they are.
+        "removed": len(thread.by_id) - thread.count,
+        "posted": confirmation.take(request, page) if request is not None else None,
         "open": is_open,
         "notice": "" if is_open else closure.closing_notice(page, settings=rules),
         "max_depth": rules.max_depth,
