@@ -38,8 +38,16 @@ def test_reader_comments_and_a_moderator_approves_it(
     )
     reader.get_by_role("button", name="Post comment").click()
     reader.wait_for_load_state()
-    assert "awaiting moderation" in reader.locator("main").inner_text()
-    assert "My grandmother still counts" not in reader.locator(".comments").inner_text()
+    # The confirmation stands where the form was, in view, with the reader's words;
+    # the public thread does not show the comment yet.
+    confirmation = reader.locator("#comment-confirmation")
+    assert "awaiting moderation" in confirmation.inner_text()
+    assert "My grandmother still counts the old way." in confirmation.inner_text()
+    assert confirmation.evaluate(
+        "el => { const r = el.getBoundingClientRect();"
+        " return r.top > -2 && r.top < innerHeight && scrollY > 0; }"
+    )
+    assert reader.locator(".comment-list", has_text="My grandmother").count() == 0
 
     moderator = new_browser_page()
     moderator.goto(live_server.url + "/admin/login/")
