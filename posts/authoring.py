@@ -6,24 +6,20 @@ it never builds pages of this app by hand.
 
 import datetime
 
-from django.utils.text import slugify
 from wagtail.log_actions import log
 
 from posts.models import PostIndexPage, QuestionPostPage
-
-SLUG_LENGTH = 60
+from posts.slugs import free_slug, slug_from
 
 
 def _free_slug(blog: PostIndexPage, title: str) -> str:
-    base = slugify(title, allow_unicode=True)[:SLUG_LENGTH].strip("-") or "question"
-    taken = set(
-        blog.get_children().filter(slug__startswith=base).values_list("slug", flat=True)
+    siblings = blog.get_children().filter(slug__startswith=slug_from(title, "question"))
+    return free_slug(
+        title,
+        siblings.values_list("slug", flat=True),
+        "question",
+        refused=blog.slug_is_route,
     )
-    slug, number = base, 2
-    while slug in taken:
-        slug = f"{base}-{number}"
-        number += 1
-    return slug
 
 
 def create_question_draft(

@@ -144,7 +144,7 @@ class LatestPostsAtomFeed(LatestPostsFeed):
     feed_type = FullContentAtomFeed
 
     def item_description(self, item):
-        return item.excerpt or None
+        return item.summary or None
 
     def item_extra_kwargs(self, item):
         return {"content": self._full_content(item)}

@@ -101,7 +101,7 @@ class QuestionAdmin(ModelAdmin):
     )
     list_display_add_buttons = "display_name"
     list_filter = ("status", MonthReceivedFilter)
-    search_fields = ("display_name", "question", "editor_notes", "email")
+    search_fields = ("display_name", "subject", "question", "editor_notes", "email")
     ordering = ("-received_at", "-pk")
     list_per_page = 50
     list_select_related = ("answer_page",)
@@ -112,6 +112,7 @@ class QuestionAdmin(ModelAdmin):
         "notify",
         "question",
         "consent_to_quote",
+        "subject",
         "received_at",
         "status",
         "status_changed_at",
@@ -127,6 +128,7 @@ class QuestionAdmin(ModelAdmin):
             [
                 FieldRowPanel([FieldPanel("display_name"), FieldPanel("email")]),
                 FieldRowPanel([FieldPanel("notify"), FieldPanel("consent_to_quote")]),
+                FieldPanel("subject"),
                 FieldPanel("question"),
             ],
             heading="The reader's question",

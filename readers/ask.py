@@ -58,6 +58,12 @@ class AskForm(forms.Form):
     notify = forms.BooleanField(
         label="E-mail me once when my question is answered", required=False
     )
+    subject = forms.CharField(
+        label="Your question in one line (optional)",
+        required=False,
+        max_length=120,
+        help_text='For example: "Why do Koreans count their age differently?"',
+    )
     question = forms.CharField(
         label="Your question",
         min_length=QUESTION_MIN_LENGTH,
@@ -85,6 +91,10 @@ class AskForm(forms.Form):
         if not name:
             raise forms.ValidationError("Please give a name.")
         return name
+
+    def clean_subject(self):
+        text = spam.without_control_characters(self.cleaned_data["subject"])
+        return " ".join(text.split())
 
     def clean_question(self):
         text = spam.without_control_characters(self.cleaned_data["question"])
@@ -131,6 +141,7 @@ class AskForm(forms.Form):
             "display_name": data["display_name"],
             "email": data["email"],
             "notify": bool(data["notify"] and data["email"]),
+            "subject": data["subject"],
             "question": data["question"],
             "consent_to_quote": data["consent_to_quote"],
         }

@@ -173,6 +173,8 @@ class ReaderQuestion(models.Model):
     # Private: only used to tell the asker that the answer is out.
     email = models.EmailField(blank=True)
     notify = models.BooleanField(default=False)
+    # The reader's own one-line subject: the answering post's first title.
+    subject = models.CharField(max_length=120, blank=True)
     question = models.TextField()
     consent_to_quote = models.BooleanField(default=False)
     received_at = models.DateTimeField(default=timezone.now, db_index=True)

@@ -8,6 +8,7 @@ a question's status by hand.
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Iterable
 
 from django.db import transaction
@@ -20,7 +21,13 @@ from readers.models import ReaderQuestion
 from readers.tasks_questions import notify_asker
 
 Status = ReaderQuestion.Status
-TITLE_WORDS = 12
+HEADLINE_CHARS = 70
+# "Dear Korean," / "Dear Mr. Korean," / "Hello Korean!" opening a letter.
+SALUTATION = re.compile(
+    r"^(?:dear|hello|hi|hey)\b[^,.!?\n]{0,40}[,.!:]\s*", re.IGNORECASE
+)
+# A sentence ends at . ! or ? followed by a space (keeps "e.g." mostly together).
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'“‘(A-Z0-9가-힣])")
 # An editor may move a question between these by hand; "answered" comes only
 # from publishing the post that answers it.
 EDITOR_STATUSES = (Status.NEW, Status.SHORTLISTED, Status.DECLINED, Status.SPAM)
@@ -58,7 +65,8 @@ def mark_spam(questions) -> int:
 
 
 def excerpt(question: ReaderQuestion, words: int = 20) -> str:
-    return Truncator(" ".join(question.question.split())).words(words, truncate="…")
+    text = Truncator(" ".join(question.question.split())).words(words, truncate="…")
+    return f"{question.subject}: {text}" if question.subject else text
 
 
 def default_blog():
@@ -94,9 +102,30 @@ def question_html(questions: list[ReaderQuestion]) -> str:
     )
 
 
+def headline(text: str, limit: int = HEADLINE_CHARS) -> str:
+    """A short headline from a reader's letter.
+
+    Drops the salutation ("Dear Korean,"), takes the first question the letter
+    asks (else its first sentence) and, when that runs long, cuts it at a word
+    before `limit` characters.
+    """
+    text = " ".join(text.split())
+    text = SALUTATION.sub("", text, count=1).strip()
+    sentences = [s.strip() for s in SENTENCE_END.split(text) if s.strip()]
+    if not sentences:
+        return ""
+    chosen = next((s for s in sentences if s.endswith("?")), sentences[0])
+    chosen = chosen[:1].upper() + chosen[1:]
+    if len(chosen) <= limit:
+        return chosen
+    cut = chosen[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:-–— ")
+    return cut + "…"
+
+
 def draft_title(questions: list[ReaderQuestion]) -> str:
-    first = " ".join(questions[0].question.split())
-    return Truncator(first).words(TITLE_WORDS, truncate="…")[:255]
+    """The first question's own subject line, else a headline from its text."""
+    first = questions[0]
+    return (first.subject.strip() or headline(first.question) or "A reader asks")[:255]
 
 
 def _local_date(moment: datetime.datetime) -> datetime.date:

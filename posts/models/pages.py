@@ -22,6 +22,7 @@ from wagtail.search import index
 
 from plumbing import cache as page_cache
 from posts.blocks import RICH_TEXT_FEATURES, PostBodyBlock
+from posts.excerpts import first_paragraph
 from posts.feeds import LatestPostsAtomFeed, LatestPostsFeed
 from posts.forms import ROUTE_SLUG_ERROR, PostPageForm
 from posts.korean import word_stems
@@ -285,6 +286,12 @@ class PostPage(CommentablePage, Page):
         if owner is None:
             return ""
         return owner.get_full_name() or owner.get_username()
+
+    @property
+    def summary(self) -> str:
+        """What listings and feeds show: the excerpt, else the body's first
+        paragraph (posts imported or saved before excerpts were filled)."""
+        return self.excerpt or first_paragraph(self.body.raw_data)
 
     def save(self, *args, **kwargs):
         # Readers see the first publication date unless an editor chose one.
