@@ -23,7 +23,8 @@ made and no old page can ever match it again.
 
 Domain apps say *what* changed, never which keys: `changed(page)`,
 `pages_changed(pages)` (a batch, for imports), `comments_changed(page)` and
-`site_changed()`. Each acts once the current transaction commits. The URLs a
+`site_changed()`. Each acts once the current transaction commits; inside
+`with batch():` they are gathered and told once at the end. The URLs a
 frontend cache must drop beside a page's own come from the domain apps through
 Wagtail hooks (`LISTING_URLS_HOOK`, `COMMENT_URLS_HOOK`: a function of a list of
 pages that returns full URLs), so this module needs no domain app.
@@ -33,7 +34,9 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.conf import settings
 from django.core.cache import cache
@@ -94,6 +97,33 @@ def _bump(scopes: Iterable[str]) -> None:
 # --- What domain code calls ---------------------------------------------------------
 
 
+class _Batch:
+    def __init__(self):
+        self.pages: dict[int, object] = {}
+        self.site = False
+
+
+_batch: ContextVar[_Batch | None] = ContextVar("page_cache_batch", default=None)
+
+
+@contextmanager
+def batch() -> Iterator[None]:
+    """Gather every change told inside (by signals too) and tell it once at the
+    end, as one `pages_changed`: an import publishing thousands of pages makes
+    one bump and one purge in batches, not one per page. Nothing is told if the
+    block fails."""
+    gathered = _Batch()
+    token = _batch.set(gathered)
+    try:
+        yield
+    finally:
+        _batch.reset(token)
+    if gathered.pages:
+        pages_changed(gathered.pages.values())
+    elif gathered.site:
+        site_changed()
+
+
 def changed(page) -> None:
     """`page` was published, unpublished, moved, renamed or deleted."""
     pages_changed([page])
@@ -102,23 +132,36 @@ def changed(page) -> None:
 def pages_changed(pages: Iterable) -> None:
     """Pages were created or changed together (an import): one bump for all, and
     their URLs and listings purged downstream in batches."""
+    gathered = _batch.get()
+    if gathered is not None:
+        gathered.pages.update((p.pk, p) for p in pages)
+        return
     pages = list(pages)
     scopes = [SITE, COMMENTS, *(page_scope(p) for p in pages)]
     transaction.on_commit(lambda: _bump(scopes))
     if pages and frontend_cache_enabled():
-        transaction.on_commit(lambda: _purge_pages(pages, LISTING_URLS_HOOK))
+        hooks_named = [LISTING_URLS_HOOK, COMMENT_URLS_HOOK]
+        transaction.on_commit(lambda: _purge_pages(pages, hooks_named))
 
 
 def comments_changed(page) -> None:
     """A comment on `page` was approved, removed or edited, or its form closed."""
+    if _batch.get() is not None:
+        pages_changed([page])
+        return
     scopes = [page_scope(page), COMMENTS]
     transaction.on_commit(lambda: _bump(scopes))
     if frontend_cache_enabled():
-        transaction.on_commit(lambda: _purge_pages([page], COMMENT_URLS_HOOK))
+        hooks_named = [COMMENT_URLS_HOOK]
+        transaction.on_commit(lambda: _purge_pages([page], hooks_named))
 
 
 def site_changed() -> None:
     """Something every page shows changed (a setting, a label, a site)."""
+    gathered = _batch.get()
+    if gathered is not None:
+        gathered.site = True
+        return
     transaction.on_commit(lambda: _bump([SITE]))
 
 
@@ -170,17 +213,18 @@ def purge_batch_size() -> int:
     return int(getattr(settings, "PAGE_CACHE_PURGE_BATCH", 200))
 
 
-def _purge_pages(pages: list, hook_name: str) -> None:
+def _purge_pages(pages: list, hook_names: list[str]) -> None:
     """Purge each page's own URLs and what the domain hooks name, in batches
     (each batch one background task)."""
     from wagtail.contrib.frontend_cache.utils import PurgeBatch, purge_urls_from_cache
 
     try:
-        batch = PurgeBatch()
-        batch.add_pages(pages)
-        for fn in hooks.get_hooks(hook_name):
-            batch.add_urls(fn(pages))
-        urls = sorted(batch.urls)
+        purge = PurgeBatch()
+        purge.add_pages(pages)
+        for name in hook_names:
+            for fn in hooks.get_hooks(name):
+                purge.add_urls(fn(pages))
+        urls = sorted(purge.urls)
     except Exception:  # a purge must never undo what an editor or import did
         logger.exception("Could not list the URLs of %d changed pages", len(pages))
         return

@@ -35,9 +35,14 @@ class RecordingBackend(BaseBackend):
     """A frontend cache that only writes down what it is asked to purge."""
 
     purged: list[str] = []
+    batches: list[int] = []  # the size of each purge request
 
     def purge(self, url):
         RecordingBackend.purged.append(url)
+
+    def purge_batch(self, urls):
+        RecordingBackend.batches.append(len(urls))
+        super().purge_batch(urls)
 
 
 @pytest.fixture
@@ -47,4 +52,5 @@ def frontend_cache(settings):
         "default": {"BACKEND": "tests.conftest.RecordingBackend"}
     }
     RecordingBackend.purged = []
+    RecordingBackend.batches = []
     return RecordingBackend.purged

@@ -3,17 +3,22 @@ must see reaches the very next anonymous request (real locmem cache, the
 production middleware, the test client as a reader)."""
 
 import datetime
+import io
 import re
 import time
+from pathlib import Path
 
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
+from wagtail.models import Page
 
+from posts.models import PostPage
 from readers import questions as question_actions
 from readers.models import Comment, CommentSettings, ReaderQuestion
+from tests.conftest import RecordingBackend
 from tests.factories import (
     CommentFactory,
     PostPageFactory,
@@ -522,3 +527,82 @@ def test_the_entries_for_one_url_are_bounded(page_cache, two_pages_of_posts, pos
     # The blog's ?page=1 and ?page=2, and the post's one real reply link.
     assert stored_pages() == 3
     assert reader.get(f"{blog.url}?page=2")[HEADER] == "hit"
+
+
+# An import changes many pages at once, without page signals for the new ones:
+# it tells the cache once, after it commits.
+
+SEED = Path(__file__).parent / "fixtures" / "seed-classic.xml"
+SEED_SLUG = "what-about-those-who-are-left-behind"
+
+
+def import_seed(*args):
+    call_command("import_blogger", str(SEED), *args, stdout=io.StringIO())
+
+
+def test_an_import_shows_its_posts_and_comments_on_the_next_request(
+    blog, page_cache, post, commit
+):
+    reader = Client()
+    for url in ["/", blog.url, "/sitemap.xml", "/comments/feed/"]:
+        warm(reader, url)
+    commit(import_seed)
+    sitemap = reader.get("/sitemap.xml")
+    assert sitemap[HEADER] == "miss"
+    assert SEED_SLUG.encode() in sitemap.content
+    assert b"Illustrative older post" in reader.get(f"{blog.url}2011/").content
+    assert b"Rachel K." in reader.get("/comments/feed/").content
+    for url in ["/", blog.url]:
+        assert reader.get(url)[HEADER] == "miss", url
+
+
+def with_a_new_comment(export: str) -> bytes:
+    """The export again, with one more comment on the seed post."""
+    marker = ".post-3000000000000000002</id>"
+    start = export.rindex("<entry>", 0, export.index(marker))
+    end = export.index("</entry>", start) + len("</entry>")
+    comment = export[start:end].replace("3000000000000000002", "3000000000000000099")
+    comment = re.sub(
+        r"<content type='html'>.*?</content>",
+        "<content type='html'>Imported a day later.</content>",
+        comment,
+    )
+    return export.replace("</feed>", comment + "</feed>").encode()
+
+
+def test_comments_an_import_adds_to_known_posts_show_on_the_next_request(
+    blog, page_cache, commit, tmp_path
+):
+    commit(import_seed)
+    seed = PostPage.objects.get(slug=SEED_SLUG)
+    reader = Client()
+    for url in [seed.url, "/comments/feed/", f"/comments/{seed.pk}/feed/"]:
+        assert b"Imported a day later." not in warm(reader, url).content
+    again = tmp_path / "again.xml"
+    again.write_bytes(with_a_new_comment(SEED.read_text(encoding="utf-8")))
+    commit(call_command, "import_blogger", str(again), stdout=io.StringIO())
+    for url in [seed.url, "/comments/feed/", f"/comments/{seed.pk}/feed/"]:
+        response = reader.get(url)
+        assert b"Imported a day later." in response.content, url
+
+
+def test_a_dry_run_import_changes_no_cached_page(blog, page_cache, post, commit):
+    reader = Client()
+    warm(reader, "/sitemap.xml")
+    commit(import_seed, "--dry-run")
+    assert reader.get("/sitemap.xml")[HEADER] == "hit"
+
+
+def test_an_import_purges_every_page_it_wrote_downstream_in_batches(
+    blog, settings, page_cache, frontend_cache, commit
+):
+    settings.PAGE_CACHE_PURGE_BATCH = 5
+    commit(import_seed)
+    new = {p.full_url for p in Page.objects.filter(legacy_entry__isnull=False)}
+    assert new and new <= set(frontend_cache)
+    base = blog.full_url
+    assert {base, base + "feed/", base + "2012/03/"} <= set(frontend_cache)
+    # One task per batch of five URLs, each URL once.
+    assert len(frontend_cache) == len(set(frontend_cache)) > 5
+    assert RecordingBackend.batches and max(RecordingBackend.batches) <= 5
+    assert sum(RecordingBackend.batches) == len(frontend_cache)

@@ -29,9 +29,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 from django.db import reset_queries, transaction
+from wagtail.models import Page
 
 from home.identity import take_blog_identity
 from home.time_zones import is_time_zone
+from plumbing import cache as page_cache
 
 from .authors import Authors
 from .images import ImageSource, RemoteImages
@@ -169,7 +171,7 @@ class BloggerImporter:
         else:
             self.progress.total_bytes = getattr(source, "size", 0) or 0
         with tempfile.TemporaryDirectory(prefix="blogger-import-") as workdir:
-            with transaction.atomic():
+            with transaction.atomic(), page_cache.batch():
                 self._import(source, Path(workdir))
                 if self.options.dry_run:
                     transaction.set_rollback(True)
@@ -213,6 +215,10 @@ class BloggerImporter:
         stages.image_source.close()
         self.report.images = stages.image_source.report()
         self._take_identity(target)
+        # Once per import, after it commits: every page it wrote (and each post
+        # whose comments it wrote) changes on every server, and the CDN drops them.
+        written = stages.pages.written | stages.comments.pages_written
+        page_cache.pages_changed(Page.objects.filter(pk__in=written).specific())
 
     def _stages(self, workdir: Path) -> _Stages:
         return _Stages(self.options, self.info, self.report, workdir)

@@ -51,6 +51,7 @@ class CommentStore:
         approved_status: str = Comment.Status.APPROVED,
     ):
         self.known = known
+        self.pages_written: set[int] = set()  # posts with new or changed comments
         self.report = report
         # Pending, unless the importing user may moderate comments.
         self.approved_status = approved_status
@@ -178,6 +179,8 @@ class CommentStore:
                 self.report.count("comments", "updated")
             else:
                 self.report.count("comments", "unchanged")
+        self.pages_written.update(c["page_id"] for c in new)
+        self.pages_written.update(c.page_id for c in changed)
         if new:
             insert_plain_rows(Comment, new)
             self.report.count("comments", "created", len(new))

@@ -67,6 +67,7 @@ class PageStore:
         self.verdicts: dict[str, Verdict] = {}  # source id -> what may be done
         self.to_submit: set[int] = set()  # new pages to send to their workflow
         self.known = KnownPages()
+        self.written: set[int] = set()  # ids of the pages created or updated
         self.addresses = OldAddresses()
         # Posts go under the blog; Blogger's static pages under the home page.
         self.writers = {
@@ -144,6 +145,7 @@ class PageStore:
             for page, plan in zip(created, plans, strict=True):
                 entry = plan.entry
                 self.known.pages[number_of(entry.source_id)] = page.pk
+                self.written.add(page.pk)
                 legacy.append(
                     LegacyEntry(
                         source_id=entry.source_id,
@@ -285,6 +287,7 @@ class PageStore:
         legacy.old_path = entry.old_path[:500]
         legacy.save(update_fields=["content_hash", "old_path", "updated_at"])
         self._note_addresses(plan, page.pk)
+        self.written.add(page.pk)
         self.report.count(_kind(entry), "updated")
 
     def _tag_ids(self, labels: list[str]) -> list[int]:
