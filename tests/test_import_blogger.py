@@ -236,7 +236,9 @@ def test_comments_before_their_post_are_attached(blog, tmp_path):
     assert Comment.objects.filter(parent__isnull=False).count() == 1
 
 
-def test_links_to_the_old_blog_point_at_the_new_pages(blog, tmp_path):
+def test_links_between_imported_posts_are_page_links_that_follow_a_rename(
+    blog, client, tmp_path
+):
     text = SEED_CLASSIC.read_text().replace(
         "An illustrative post written for testing.",
         "See &lt;a href=&quot;https://askakorean.blogspot.kr/2012/03/"
@@ -249,8 +251,22 @@ def test_links_to_the_old_blog_point_at_the_new_pages(blog, tmp_path):
 
     older = PostPage.objects.get(title=OLDER_TITLE)
     seed = QuestionPostPage.objects.get(title=SEED_TITLE)
-    assert f'href="{seed.url}"' in older.body[0].value.source
-    assert seed.url in json.dumps(older.latest_revision.content)
+    page_link = f'<a linktype="page" id="{seed.pk}">this</a>'
+    assert page_link in older.body[0].value.source
+    assert page_link in older.latest_revision.as_object().body[0].value.source
+    assert f'href="{seed.url}"' in client.get(older.url).content.decode()
+    # Wagtail's usage of the linked post counts the link.
+    usage = ReferenceIndex.get_references_to(seed)
+    assert usage.filter(object_id=str(older.pk)).exists()
+
+    seed.slug = "left-behind"
+    seed.save_revision().publish()
+
+    seed.refresh_from_db()
+    assert seed.url.endswith("/left-behind/")
+    html = client.get(older.url).content.decode()
+    assert f'href="{seed.url}">this</a>' in html
+    assert client.get(seed.url).status_code == 200
 
 
 def test_imported_pages_are_listed_edited_and_searched_in_the_admin(blog, admin_client):

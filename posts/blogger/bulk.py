@@ -18,13 +18,10 @@ checks them on this route.
 
 from __future__ import annotations
 
-import sys
 import uuid
-from contextlib import contextmanager
 
 from django.contrib.contenttypes.fields import GenericForeignKey, GenericRel
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import FieldDoesNotExist
 from django.db import connection
 from django.db.models import F
 from django.utils.text import slugify
@@ -32,7 +29,6 @@ from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel, get_all_child_relations
 from wagtail.models import Page, PageLogEntry, ReferenceIndex, Revision
 from wagtail.search.backends import get_search_backends
-from wagtail.search.index import SearchField
 
 from posts.models import PostIndexPage, PostPage, PostPageTag
 
@@ -70,7 +66,6 @@ class BulkPageWriter:
             ).values_list("slug", flat=True)
         )
         self.pending: list[tuple] = []
-        self.search_texts: list[dict | None] = []
         self.page_ct = ContentType.objects.get_for_model(Page)
 
     def unique_slug(self, wanted: str, fallback: str) -> str:
@@ -105,19 +100,15 @@ class BulkPageWriter:
         tag_ids=(),
         revision_created_at=None,
         user_id=None,
-        search_text: dict | None = None,
     ):
-        """Queue a page; ``search_text`` is the text already extracted from its
-        fields (``{"body": ...}``), so indexing need not convert them again."""
+        """Queue a page, written at the next `flush`."""
         self.pending.append((page, list(tag_ids), revision_created_at, user_id))
-        self.search_texts.append(search_text)
 
     def flush(self) -> list:
         """Write the pending pages; returns them, in the order added, with ids."""
         if not self.pending:
             return []
         pending, self.pending = self.pending, []
-        search_texts, self.search_texts = self.search_texts, []
         parent = self.parent
         pages = [item[0] for item in pending]
         for page in pages:
@@ -228,8 +219,7 @@ class BulkPageWriter:
                     )
                 )
         PageLogEntry.objects.bulk_create(entries)
-        texts = {p.pk: t for p, t in zip(pages, search_texts, strict=True) if t}
-        index_pages(pages, self.index_search, texts)
+        index_pages(pages, self.index_search)
         return pages
 
 
@@ -259,11 +249,12 @@ def _insert_rows(model, objects) -> None:
         )
 
 
-def index_pages(pages, index_search: bool = True, texts: dict | None = None) -> None:
+def index_pages(pages, index_search: bool = True) -> None:
     """Add pages to the search index and the reference index, in bulk.
 
-    ``texts`` maps a page id to the text of fields already extracted
-    (``{"body": ...}``), used instead of reading those fields again.
+    The search backend's own ``add_bulk`` extracts the text, so imported pages
+    are indexed exactly as Wagtail indexes a page it publishes (held by
+    tests/test_import_bulk_contract.py).
     """
     by_model: dict = {}
     for page in pages:
@@ -274,9 +265,8 @@ def index_pages(pages, index_search: bool = True, texts: dict | None = None) -> 
             queryset = queryset.prefetch_related("tagged_items__tag", "tags")
         objects = list(queryset)
         if index_search:
-            with one_pass_indexing(texts or {}):
-                for backend in get_search_backends(with_auto_update=True):
-                    backend.add_bulk(model, objects)
+            for backend in get_search_backends(with_auto_update=True):
+                backend.add_bulk(model, objects)
         if ReferenceIndex.model_is_indexable(model):
             _reference_rows(model, objects)
 
@@ -384,73 +374,6 @@ def _references(obj, plan):
                     f"{relation_name}.item.{model_path}",
                     f"{relation_name}.{child.pk}.{content_path}",
                 )
-
-
-_DATABASE_BACKENDS = (
-    "modelsearch.backends.database.sqlite.sqlite",
-    "modelsearch.backends.database.postgres.postgres",
-)
-
-
-class _NoFields:
-    def get_field(self, name):
-        raise FieldDoesNotExist(name)
-
-
-class _Text:
-    """Stands in for a page whose text the importer already extracted.
-
-    A search field looks the value up as a plain attribute on it, so the
-    backend indexes the text without converting the StreamField again.
-    """
-
-    _meta = _NoFields()
-
-    def __init__(self, values: dict):
-        self.__dict__.update(values)
-
-
-def _memo_prepare_field(self, obj, field):
-    # The database search backends read every field of an object three times
-    # (title, autocomplete, body); a StreamField body is the costly one, and
-    # for imported pages its text is known already.
-    cache = self.__dict__.setdefault("_one_pass", {})
-    key = (id(obj), id(field))
-    if key not in cache:
-        texts = self._known_texts.get(getattr(obj, "pk", None)) or {}
-        target = obj
-        if isinstance(field, SearchField) and field.field_name in texts:
-            target = _Text({field.field_name: texts[field.field_name]})
-        cache[key] = list(self._base_prepare_field(target, field))
-    return iter(cache[key])
-
-
-@contextmanager
-def one_pass_indexing(texts: dict):
-    """Let the database search backends extract each field of a page once."""
-    patched = []
-    for name in _DATABASE_BACKENDS:
-        module = sys.modules.get(name)
-        base = getattr(module, "ObjectIndexer", None) if module else None
-        if base is None or getattr(base, "_one_pass", False):
-            continue
-        indexer = type(
-            "OnePassObjectIndexer",
-            (base,),
-            {
-                "_one_pass": True,
-                "_base_prepare_field": base.prepare_field,
-                "_known_texts": texts,
-                "prepare_field": _memo_prepare_field,
-            },
-        )
-        module.ObjectIndexer = indexer
-        patched.append((module, base))
-    try:
-        yield
-    finally:
-        for module, base in patched:
-            module.ObjectIndexer = base
 
 
 def insert_plain_rows(model, rows: list[dict]) -> None:

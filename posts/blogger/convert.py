@@ -702,27 +702,3 @@ def old_link_rewriter(blog_hosts: set[str], blogspot_name: str):
 
 def plain_text(html_text: str) -> str:
     return _plain(html_text)
-
-
-def searchable_text(blocks) -> str:
-    """The words of converted blocks, for the search index."""
-    words = []
-    for kind, value in blocks:
-        if kind == "paragraph" or kind == "legacy_html":
-            words.append(_plain(value))
-        elif kind == "heading":
-            words.append(value["text"])
-        elif kind == "quote":
-            words.extend([value["text"], value.get("attribution", "")])
-        elif kind == "translation":
-            words.extend(
-                [
-                    value["original_title"],
-                    value.get("original_author", ""),
-                    _plain(value.get("translator_note", "")),
-                    _plain(value["text"]),
-                ]
-            )
-        elif kind == "image":
-            words.extend([value.get("alt_text", ""), value.get("caption", "")])
-    return " ".join(w for w in words if w)

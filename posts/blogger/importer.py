@@ -208,9 +208,7 @@ class BloggerImporter:
         self.progress.tick(force=True, phase="threading")
         stages.comments.finish()
         target = stages.target
-        rewrite_old_links(
-            stages.pages.addresses.pages_with_old_links, target.root_url_path
-        )
+        rewrite_old_links(stages.pages.addresses.pages_with_old_links)
         write_redirects(stages.pages.addresses, target.blog_url, self.report)
         stages.image_source.close()
         self.report.images = stages.image_source.report()

@@ -8,12 +8,11 @@ import json
 import re
 
 from wagtail.contrib.redirects.models import Redirect
-from wagtail.models import Page
+from wagtail.models import Page, ReferenceIndex
 
 from home.models import StandardPage
 from posts.models import LegacyEntry, PostPage
 
-from .bulk import relative_url
 from .labels import old_label_paths
 from .report import Report
 from .write_pages import OldAddresses
@@ -23,14 +22,20 @@ _OLD_LINK_HREF = re.compile(
 )
 
 
-def rewrite_old_links(page_ids: set[int], root_url_path: str) -> None:
-    """Point links to old addresses straight at the new pages."""
+def rewrite_old_links(page_ids: set[int]) -> None:
+    """Turn links to old addresses of imported pages into Wagtail page links.
+
+    ``<a href="/2012/03/slug.html">`` becomes ``<a linktype="page" id="…">``, so
+    the link follows the page through a slug change or a move and counts in
+    Wagtail's usage (the reference index). A link with a ``#fragment`` keeps
+    its old address: its permanent redirect follows the page too.
+    """
     ids = sorted(page_ids)
     for start in range(0, len(ids), 200):
-        _rewrite_chunk(ids[start : start + 200], root_url_path)
+        _rewrite_chunk(ids[start : start + 200])
 
 
-def _rewrite_chunk(chunk: list[int], root_url_path: str) -> None:
+def _rewrite_chunk(chunk: list[int]) -> None:
     pages = list(Page.objects.filter(pk__in=chunk).select_related("latest_revision"))
     specific = {p.pk: p for p in PostPage.objects.filter(pk__in=chunk)} | {
         p.pk: p for p in StandardPage.objects.filter(pk__in=chunk)
@@ -44,20 +49,13 @@ def _rewrite_chunk(chunk: list[int], root_url_path: str) -> None:
             "old_path", "page_id"
         )
     )
-    urls = {
-        pk: relative_url(url_path, root_url_path)
-        for pk, url_path in Page.objects.filter(pk__in=targets.values()).values_list(
-            "pk", "url_path"
-        )
-    }
-    mapping = {path: urls[pid] for path, pid in targets.items() if pid in urls}
 
     def swap(match):
-        new = mapping.get(match.group(2))
-        if new is None:
+        page_id = targets.get(match.group(2))
+        if page_id is None or match.group(3):
             return match.group(0)
         q = match.group(1)
-        return f"href={q}{new}{match.group(3) or ''}{q}"
+        return f"linktype={q}page{q} id={q}{page_id}{q}"
 
     for base in pages:
         page = specific.get(base.pk)
@@ -67,7 +65,8 @@ def _rewrite_chunk(chunk: list[int], root_url_path: str) -> None:
         new_raw = _OLD_LINK_HREF.sub(swap, raw)
         if new_raw == raw:
             continue
-        type(page).objects.filter(pk=page.pk).update(body=json.loads(new_raw))
+        model = type(page)
+        model.objects.filter(pk=page.pk).update(body=json.loads(new_raw))
         revision = base.latest_revision
         if revision is not None:
             content = revision.content
@@ -75,6 +74,8 @@ def _rewrite_chunk(chunk: list[int], root_url_path: str) -> None:
             if isinstance(body, str):
                 content["body"] = _OLD_LINK_HREF.sub(swap, body)
                 revision.save(update_fields=["content"])
+        # The links are references now: Wagtail's usage counts them.
+        ReferenceIndex.create_or_update_for_object(model.objects.get(pk=page.pk))
 
 
 def write_redirects(addresses: OldAddresses, blog_url: str, report: Report) -> None:

@@ -20,7 +20,6 @@ from posts.models import (
 )
 
 from .bulk import BulkPageWriter
-from .convert import searchable_text
 from .formats import number_of
 from .images import ImageSource
 from .mapping import PagePlan, entry_hash, old_month
@@ -230,7 +229,6 @@ class PageStore:
             tag_ids=tag_ids,
             revision_created_at=plan.revision_created_at,
             user_id=plan.owner_id,
-            search_text={"body": searchable_text(body.blocks)},
         )
         self.queued[kind].append(plan)
         for warning in body.warnings:
