@@ -36,6 +36,7 @@ from home.time_zones import is_time_zone
 from plumbing import cache as page_cache
 
 from .authors import Authors
+from .dates import check_dates
 from .images import ImageSource, RemoteImages
 from .library import LibraryImages
 from .mapping import PageMapper
@@ -187,6 +188,7 @@ class BloggerImporter:
     def _import(self, source, workdir: Path) -> None:
         stages = None
         for entry in iter_entries(source, self.info, self.progress.read):
+            check_dates(entry, self.report)
             if entry.kind in ("post", "page", "comment") and stages is None:
                 stages = self._stages(workdir)
             if entry.kind in ("post", "page"):
