@@ -23,6 +23,7 @@ TASKS = {
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "blogger_imports": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
 }
 WAGTAILADMIN_BASE_URL = "http://testserver"
 

@@ -63,6 +63,9 @@ class ImageSource(Protocol):
     def report(self) -> dict:
         """What became of the pictures, for the import's report."""
 
+    def discard(self) -> None:
+        """The import rolled back: remove the files it wrote to storage."""
+
 
 class RemoteImages:
     """Keep images where they are, as remote images of the figure block."""
@@ -96,6 +99,9 @@ class RemoteImages:
 
     def report(self) -> dict:
         return {}
+
+    def discard(self) -> None:
+        pass
 
 
 def image_report_lines(summary: dict) -> list[str]:

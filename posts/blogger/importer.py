@@ -163,6 +163,7 @@ class BloggerImporter:
         self.info = FeedInfo()
         self.post_batch: list[Entry] = []
         self.comment_batch: list[Entry] = []
+        self.stages: _Stages | None = None
 
     def run(self, source) -> Report:
         """Import ``source`` (a path or a binary file object)."""
@@ -172,14 +173,20 @@ class BloggerImporter:
         else:
             self.progress.total_bytes = getattr(source, "size", 0) or 0
         with tempfile.TemporaryDirectory(prefix="blogger-import-") as workdir:
-            with transaction.atomic(), page_cache.batch():
-                self._import(source, Path(workdir))
-                if self.options.dry_run:
-                    transaction.set_rollback(True)
-                else:
-                    transaction.on_commit(
-                        lambda: refresh_planner_statistics(written_models())
-                    )
+            try:
+                with transaction.atomic(), page_cache.batch():
+                    self._import(source, Path(workdir))
+                    if self.options.dry_run:
+                        transaction.set_rollback(True)
+                    else:
+                        transaction.on_commit(
+                            lambda: refresh_planner_statistics(written_models())
+                        )
+            except BaseException:
+                # The rows are rolled back: the files stored for them go too.
+                if self.stages is not None:
+                    self.stages.image_source.discard()
+                raise
         self.report.format = self.info.format
         self.report.seconds = time.monotonic() - started
         self.progress.tick(force=True, phase="done")
@@ -221,7 +228,8 @@ class BloggerImporter:
         page_cache.pages_changed(Page.objects.filter(pk__in=written).specific())
 
     def _stages(self, workdir: Path) -> _Stages:
-        return _Stages(self.options, self.info, self.report, workdir)
+        self.stages = _Stages(self.options, self.info, self.report, workdir)
+        return self.stages
 
     def _write_posts(self, stages: _Stages) -> None:
         batch, self.post_batch = self.post_batch, []

@@ -32,6 +32,7 @@ import fetches and stores nothing.
 from __future__ import annotations
 
 import io
+import logging
 import re
 import time
 from collections import deque
@@ -55,6 +56,8 @@ from .images import RemoteImages
 COLLECTION_NAME = "Imported from Blogger"
 FLUSH_EVERY = 200  # stored images between two batches of indexing
 _LATER = object()  # a picture wanted, its fetch not started yet
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -108,6 +111,7 @@ class BloggerImages:
         self._futures: dict = {}
         self._unrecorded: list = []  # ImportedImage rows not written yet
         self._unindexed: list = []  # images not in the search index yet
+        self._stored_files: list = []  # (storage, name), to remove on rollback
         self.window = window or _setting("PREFETCH", 32)
         self._in_flight = 0
         self._later: deque = deque()
@@ -131,6 +135,16 @@ class BloggerImages:
         self.fetcher.close(wait=True)
         if not self.dry_run:
             self._flush()
+
+    def discard(self) -> None:
+        """The import rolled back: its image rows are gone, so are their files."""
+        self.fetcher.close(wait=True)
+        stored, self._stored_files = self._stored_files, []
+        for storage, name in stored:
+            try:
+                storage.delete(name)
+            except OSError:  # already gone, or storage unreachable: keep going
+                logger.warning("Could not remove %s after a failed import", name)
 
     # Starting ------------------------------------------------------------
 
@@ -316,6 +330,7 @@ class BloggerImages:
             # without the per-object signal work: the search and reference
             # indexes are brought up to date in batches (see _flush).
             Image.objects.bulk_create([image])
+            self._stored_files.append((image.file.storage, image.file.name))
             self._unindexed.append(image)
             origin = "from_folder" if result.origin == "folder" else "downloaded"
             self.counts[origin] += 1

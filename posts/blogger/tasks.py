@@ -56,5 +56,6 @@ def run_blogger_import(import_id: int) -> str:
     job.progress = cache.get(progress_key(import_id)) or {}
     job.finished_at = timezone.now()
     job.save(update_fields=["status", "error", "report", "progress", "finished_at"])
+    job.delete_upload()  # done or failed: the report says what happened
     cache.delete(progress_key(import_id))
     return job.status

@@ -1,7 +1,13 @@
 """What the Blogger import remembers between runs."""
 
 from django.conf import settings
+from django.core.files.storage import storages
 from django.db import models
+
+
+def upload_storage():
+    """Where uploaded exports wait for their import: never the public media."""
+    return storages["blogger_imports"]
 
 
 class LegacyEntry(models.Model):
@@ -47,7 +53,8 @@ class BloggerImport(models.Model):
         DONE = "done", "Done"
         FAILED = "failed", "Failed"
 
-    export_file = models.FileField(upload_to="blogger-imports/")
+    # Deleted once imported (the report stays), or by `purge_import_uploads`.
+    export_file = models.FileField(upload_to="blogger-imports/", storage=upload_storage)
     original_name = models.CharField(max_length=255, blank=True)
     options = models.JSONField(default=dict, blank=True)
     status = models.CharField(
@@ -67,3 +74,9 @@ class BloggerImport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.original_name or 'export'} ({self.get_status_display()})"
+
+    def delete_upload(self) -> None:
+        """Remove the uploaded file (it holds e-mail addresses); keep the rest."""
+        if self.export_file:
+            self.export_file.delete(save=False)
+            type(self).objects.filter(pk=self.pk).update(export_file="")
