@@ -2,13 +2,15 @@
 post slugs that look like the blog's own routes (issue 14, points 7 and 11)."""
 
 import io
+from pathlib import Path
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from wagtail.test.utils.form_data import nested_form_data, streamfield
 
 from posts.models import Label, PostPage, label_slug
-from tests.blogger_export import Post, write_export
+from tests.blogger_export import BloggerComment, Post, write_export
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -174,3 +176,37 @@ def test_editor_cannot_give_a_post_a_slug_the_blog_routes_answer(blog, client, s
     assert response.status_code == 200
     assert not PostPage.objects.filter(slug=slug).exists()
     assert "the blog" in response.content.decode()
+
+
+def test_admin_upload_brings_labels_slugs_pictures_and_comment_links(
+    blog, admin_client, client, tmp_path, django_capture_on_commit_callbacks
+):
+    post = Post(
+        '<img src="https://example.org/thumb.jpg" style="display:none"/>'
+        "Templates, explained.",
+        "9679",
+        "/2021/09/9679.html",
+        ["c++"],
+    )
+    comment = BloggerComment(post, 'Also <a href="https://example.org/t">this</a>.')
+    export = Path(write_export(tmp_path / "blog.xml", [post], [comment]))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            "/admin/blogger-import/",
+            {
+                "export_file": SimpleUploadedFile("blog.xml", export.read_bytes()),
+                "question_opening": "Dear Korean,",
+            },
+        )
+    assert response.status_code == 302
+
+    old = client.get("/2021/09/9679.html")
+    assert old.status_code == 301
+    page = client.get(old["Location"]).content.decode()
+    assert "Templates, explained." in page
+    assert "thumb.jpg" not in page
+    assert '<a href="https://example.org/t" rel="nofollow ugc">this</a>' in page
+    label = client.get("/search/label/c%2B%2B")
+    assert label["Location"] == f"{blog.url}label/c-plus-plus/"
+    assert "9679" in client.get(label["Location"]).content.decode()

@@ -8,6 +8,7 @@ with the command and read back over HTTP.
 import html
 import io
 import re
+import shutil
 from unittest import mock
 
 import pytest
@@ -17,6 +18,7 @@ from wagtail.embeds.models import Embed
 
 from posts.models import PostPage
 from tests.blogger_export import BloggerComment, Post, write_export
+from tests.imageserver import FIXTURES as IMAGE_FIXTURES
 
 pytestmark = pytest.mark.django_db
 
@@ -264,3 +266,48 @@ def test_bloggers_own_video_player_becomes_a_link(blog, client, tmp_path):
         "wagtail.embeds.embeds.get_embed", side_effect=EmbedNotFoundException
     ):
         assert f'<a href="{src}">' in body_html(client, post)
+
+
+def test_real_export_keeps_floated_picture_and_inline_code(blog, client):
+    # blog.gpodder.org (CC0): a picture floated right beside the text, and
+    # environment variables written as <code> inside list items.
+    call_command(
+        "import_blogger",
+        "tests/fixtures/gpodder-blog-classic-2017.xml",
+        stdout=io.StringIO(),
+    )
+
+    floated = [
+        block.value
+        for post in PostPage.objects.all()
+        for block in post.body
+        if block.block_type == "image"
+        and "detlef.png" in (block.value["remote_url"] or "")
+    ]
+    assert [(v["alignment"], v["width"], v["link_to_original"]) for v in floated] == [
+        ("right", 191, True)
+    ]
+    coded = PostPage.objects.get(title='gPodder 3.0.0 "397/D" released')
+    assert "<code>$GPODDER_HOME</code>" in client.get(coded.url).content.decode()
+
+
+def test_hidden_picture_in_the_library_is_the_listing_picture(blog, client, tmp_path):
+    folder = tmp_path / "pictures"
+    folder.mkdir()
+    shutil.copy(IMAGE_FIXTURES / "lantern.png", folder / "lantern.png")
+    hidden = "http://1.bp.blogspot.com/-AbC/VxY/AAAAAAAAAQ/zZz/s72-c/lantern.png"
+    export = write_export(
+        tmp_path / "export.xml",
+        [Post(f'<img style="display: none;" src="{hidden}"/>A story of light.')],
+    )
+
+    call_command(
+        "import_blogger", export, "--images", str(folder), stdout=io.StringIO()
+    )
+
+    post = PostPage.objects.get()
+    assert post.listing_image is not None
+    assert post.listing_image.title
+    html = body_html(client, post)
+    assert "A story of light." in html
+    assert "<figure" not in html and "lantern" not in html.lower()
