@@ -1,7 +1,8 @@
 """Named entry points that other apps use to start posts.
 
-`readers` calls `create_question_draft` when an editor answers reader questions;
-it never builds pages of this app by hand.
+`readers` starts an answer post through `QuestionAnswers`, which
+posts/wagtail_hooks.py registers under `readers.questions.ANSWER_POSTS_HOOK`;
+it never imports this app nor builds its pages by hand.
 """
 
 import datetime
@@ -20,6 +21,11 @@ def _free_slug(blog: PostIndexPage, title: str) -> str:
         "question",
         refused=blog.slug_is_route,
     )
+
+
+def default_blog() -> PostIndexPage | None:
+    """The blog that answers go under: the first one in the page tree."""
+    return PostIndexPage.objects.order_by("path").first()
 
 
 def create_question_draft(
@@ -49,3 +55,10 @@ def create_question_draft(
     log(instance=page, action="wagtail.create", user=owner)
     page.save_revision(user=owner)
     return page
+
+
+class QuestionAnswers:
+    """How readers' questions become answer posts in this app."""
+
+    default_blog = staticmethod(default_blog)
+    create_question_draft = staticmethod(create_question_draft)

@@ -11,11 +11,13 @@ import datetime
 import re
 from collections.abc import Iterable
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.text import Truncator
+from wagtail import hooks
 
 from readers.models import ReaderQuestion
 from readers.tasks_questions import notify_asker
@@ -69,11 +71,27 @@ def excerpt(question: ReaderQuestion, words: int = 20) -> str:
     return f"{question.subject}: {text}" if question.subject else text
 
 
-def default_blog():
-    """The blog that answers go under: the first one in the page tree."""
-    from posts.models import PostIndexPage
+# The app that publishes answers registers, under this Wagtail hook, an object
+# with `default_blog()` and `create_question_draft(blog, *, title,
+# question_html, asker_name, asked_on, owner)`. Readers asks it and never
+# imports that app: dependencies run from posts to readers only.
+ANSWER_POSTS_HOOK = "readers_answer_posts"
 
-    return PostIndexPage.objects.order_by("path").first()
+
+def answer_posts():
+    """What starts answer posts (the last app to register wins)."""
+    found = hooks.get_hooks(ANSWER_POSTS_HOOK)
+    if not found:
+        raise ImproperlyConfigured(
+            f"No app registers the {ANSWER_POSTS_HOOK!r} hook: "
+            "answering reader questions in a post needs one."
+        )
+    return found[-1]
+
+
+def default_blog():
+    """The blog that answers go under."""
+    return answer_posts().default_blog()
 
 
 def _paragraphs(text: str) -> str:
@@ -139,13 +157,11 @@ def answer_in_post(questions: Iterable[ReaderQuestion], blog, user):
     of the earliest question; each question is linked to it and shortlisted.
     Returns the draft page.
     """
-    from posts.authoring import create_question_draft
-
     questions = sorted(questions, key=lambda q: (q.received_at, q.pk))
     if not questions:
         raise ValueError("Choose at least one question to answer.")
     with transaction.atomic():
-        page = create_question_draft(
+        page = answer_posts().create_question_draft(
             blog,
             title=draft_title(questions),
             question_html=question_html(questions),

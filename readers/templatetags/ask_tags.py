@@ -36,14 +36,6 @@ def live_ask_page(request=None):
     return page
 
 
-def _prompt(request) -> str:
-    from home.models import SiteSettings
-
-    if request is None:
-        return SiteSettings._meta.get_field("ask_prompt").default
-    return SiteSettings.for_request(request).ask_prompt
-
-
 @register.inclusion_tag("readers/ask_link.html", takes_context=True)
 def ask_link(context, place="footer"):
     request = context.get("request")
@@ -57,5 +49,7 @@ def ask_link(context, place="footer"):
         "ask_page": page if show else None,
         "ask_url": page.get_url(request) if show else "",
         "place": place,
-        "prompt": _prompt(request) if show and place != "nav" else "",
+        # The prompt is a site setting: the template reads it as any template
+        # reads settings, so this app needs none of its owner's code.
+        "settings": context.get("settings"),
     }
