@@ -1,10 +1,12 @@
 """Old Blogger addresses after an import: labels with signs in their names, and
 post slugs that look like the blog's own routes (issue 14, points 7 and 11)."""
 
+import importlib
 import io
 from pathlib import Path
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from wagtail.test.utils.form_data import nested_form_data, streamfield
@@ -210,3 +212,28 @@ def test_admin_upload_brings_labels_slugs_pictures_and_comment_links(
     label = client.get("/search/label/c%2B%2B")
     assert label["Location"] == f"{blog.url}label/c-plus-plus/"
     assert "9679" in client.get(label["Location"]).content.decode()
+
+
+def test_post_imported_earlier_with_a_year_like_slug_is_moved(blog, client, tmp_path):
+    export = write_export(
+        tmp_path / "digits.xml",
+        [Post("<p>A year-like slug.</p>", "9679", "/2021/09/9679.html")],
+    )
+    run_import(export)
+    post = PostPage.objects.get()
+    # As the importer wrote it before slugs kept clear of the routes.
+    PostPage.objects.filter(pk=post.pk).update(
+        slug="9679", url_path=f"{blog.url_path}9679/"
+    )
+    assert client.get(client.get("/2021/09/9679.html")["Location"]).status_code == 404
+
+    migration = importlib.import_module(
+        "posts.migrations.0012_posts_clear_of_blog_routes"
+    )
+    migration.move_posts_off_routes(django_apps, None)
+
+    post.refresh_from_db()
+    assert post.slug == "post-9679"
+    page = client.get(client.get("/2021/09/9679.html")["Location"])
+    assert page.status_code == 200
+    assert "A year-like slug." in page.content.decode()
