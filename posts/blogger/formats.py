@@ -48,12 +48,13 @@ def normalise_id(raw: str, kind: str) -> str:
     return f"blog-{blog}.{found_kind}-{number}"
 
 
-def sibling_id(known: str, number: str) -> str:
-    """The id of comment ``number`` of the same blog as the id ``known``."""
+def sibling_id(known: str, number: str, kind: str = "comment") -> str:
+    """The id of entry ``number`` (a comment unless ``kind`` says otherwise) of
+    the same blog as the id ``known``."""
     match = _ID.search(known)
     if not match:
         return number
-    return f"blog-{match.group(1)}.comment-{number}"
+    return f"blog-{match.group(1)}.{kind}-{number}"
 
 
 def number_of(source_id: str) -> str:
@@ -104,6 +105,16 @@ def detect(entry, hint: str) -> str:
     for cat in entry.iterfind(f"{{{ATOM}}}category"):
         if cat.get("scheme") == CLASSIC_KIND_SCHEME:
             return CLASSIC
+    for child in entry.iter():
+        tag = child.tag if isinstance(child.tag, str) else ""
+        if ":" in tag and not tag.startswith("{"):
+            # libxml2 keeps an undeclared prefix in the name (and complains
+            # only at the end): a hand-edited file that lost its xmlns line.
+            raise ImportRefused(
+                "the file is not well-formed XML: the namespace prefix "
+                f"{tag.split(':')[0]!r} is used but never declared (an xmlns "
+                "attribute is missing from <feed>)"
+            )
     raise ImportRefused(
         "this is a public feed (/feeds/posts/default), not a backup: it has no "
         "comments, drafts or pages. Export with Blogger's Settings > Back up "

@@ -20,7 +20,13 @@ from urllib.parse import urlsplit
 from readers.models import Comment
 
 from .authors import Authors
-from .convert import Body, comment_text, convert_body, old_link_rewriter
+from .convert import (
+    Body,
+    comment_text,
+    convert_body,
+    old_link_rewriter,
+    plain_text,
+)
 from .convert import comment_html as blogger_comment_html
 from .images import ImageSource
 from .parse import Entry
@@ -50,6 +56,19 @@ def entry_hash(entry: Entry, options: ImportOptions) -> str:
 
 def _utc(value) -> str:
     return value.astimezone(UTC).isoformat() if value else ""
+
+
+def title_from(html_text: str, words: int = 8) -> str:
+    """A title for a post that has none: its first words, as Blogger listed it."""
+    text = plain_text(html_text).split()
+    if not text:
+        return "(untitled)"
+    title = " ".join(text[:words])
+    if len(title) > 70:
+        title = title[:70].rsplit(" ", 1)[0] or title[:70]
+    return title + (
+        "…" if len(text) > words or len(title) < len(" ".join(text)) else ""
+    )
 
 
 def web_address(url: str, max_length: int) -> str:
@@ -132,7 +151,7 @@ class PageMapper:
             entry=entry,
             digest=digest,
             body=body,
-            title=(entry.title or "(untitled)")[:255],
+            title=entry.title[:255] or title_from(entry.content),
             owner_id=self.authors.user_for(entry),
             author_name=entry.author_name[:255],
             author_url=web_address(entry.author_uri, 500),
@@ -171,7 +190,12 @@ class PageMapper:
 def comment_values(entry: Entry, page_id: int) -> dict:
     """The row a comment becomes (without its id and thread)."""
     published = entry.published or entry.updated
-    status = Comment.Status.REMOVED if entry.removed else Comment.Status.APPROVED
+    if entry.removed:
+        status = Comment.Status.REMOVED
+    elif entry.spam:
+        status = Comment.Status.SPAM  # kept, never shown
+    else:
+        status = Comment.Status.APPROVED
     body = "" if entry.removed else comment_text(entry.content)
     return {
         "page_id": page_id,

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import html
 import os
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -40,8 +41,10 @@ class Entry:
     author_uri: str = ""
     draft: bool = False
     trashed: bool = False
-    removed: bool = False
+    removed: bool = False  # a comment deleted: it keeps only its place
+    spam: bool = False  # a comment Blogger marked as spam: kept, never shown
     post_ref: str = ""  # a comment's post (normalised id)
+    post_path: str = ""  # a comment's post address, when no id names it
     parent_ref: str = ""  # a comment's parent comment (normalised id)
 
 
@@ -64,13 +67,34 @@ class _CountingReader:
         self._f = fileobj
         self._on_read = on_read
         self.bytes_read = 0
+        self.at_end = False
+        self.lines = 1  # lines read so far
+        self.last_line = 0  # characters read on the last of them
 
     def read(self, size: int = -1) -> bytes:
         chunk = self._f.read(size)
         self.bytes_read += len(chunk)
+        if not chunk:
+            self.at_end = True
+        newlines = chunk.count(b"\n")
+        if newlines:
+            self.lines += newlines
+            self.last_line = 0
+            chunk_tail = chunk.rsplit(b"\n", 1)[1]
+        else:
+            chunk_tail = chunk
+        # Characters, not bytes: UTF-8 continuation bytes start no character.
+        continuation = sum(chunk_tail.count(bytes([b])) for b in range(0x80, 0xC0))
+        self.last_line += len(chunk_tail) - continuation
         if self._on_read is not None:
             self._on_read(self.bytes_read)
         return chunk
+
+    def stops_at(self, line: int, column: int) -> bool:
+        """Whether the input ended at (or just after) this position."""
+        if not self.at_end or line < self.lines:
+            return False
+        return column >= self.last_line - 2
 
 
 def _parse_time(text: str | None) -> datetime | None:
@@ -96,6 +120,10 @@ A_CATEGORY, A_LINK, A_NAME, A_URI = (
 THR_REPLY = f"{{{THR}}}in-reply-to"
 GD_PROPERTY = f"{{{GD}}}extendedProperty"
 APP_CONTROLS = {f"{{{ns}}}control": f"{{{ns}}}draft" for ns in formats.APP_NAMESPACES}
+
+
+_COMMENT_FEED = re.compile(r"/feeds/\d+/(\d+)/comments/default/\d+")
+_POSITION = re.compile(r"(, line \d+, column \d+)?( \([^()]*, line \d+\))?$")
 
 
 def _children(elem) -> dict:
@@ -139,15 +167,21 @@ def _classic_entry(elem) -> Entry:
     entry.content = _first(kids, A_CONTENT)
     entry.published = _parse_time(_first(kids, A_PUBLISHED))
     entry.updated = _parse_time(_first(kids, A_UPDATED))
+    feed_post = ""
     for link in kids.get(A_LINK, ()):
         rel = link.get("rel")
+        href = link.get("href", "")
         if rel == "alternate" and kind != "comment":
-            entry.old_path = _path_of(link.get("href", ""))
+            entry.old_path = _path_of(href)
+        elif rel == "alternate":
+            entry.post_path = _path_of(href)
         elif rel == "related" and kind == "comment":
-            href = link.get("href", "").rstrip("/")
-            number = href.rsplit("/", 1)[-1]
+            number = href.rstrip("/").rsplit("/", 1)[-1]
             if number.isdigit():
                 entry.parent_ref = number
+        elif kind == "comment" and not feed_post:
+            match = _COMMENT_FEED.search(href)
+            feed_post = match.group(1) if match else ""
     authors = kids.get(A_AUTHOR)
     if authors:
         author = _children(authors[0])
@@ -160,6 +194,10 @@ def _classic_entry(elem) -> Entry:
     replies = kids.get(THR_REPLY)
     if replies:
         entry.post_ref = formats.normalise_id(replies[0].get("ref", ""), "post")
+    elif feed_post:
+        # Comments from before 2006 lack thr:in-reply-to: their own feed
+        # address (/feeds/BLOG/POST/comments/default/ID) names the post.
+        entry.post_ref = formats.sibling_id(entry.source_id, feed_post, "post")
     for prop in kids.get(GD_PROPERTY, ()):
         if prop.get("name") == "blogger.contentRemoved" and prop.get("value") == "true":
             entry.removed = True
@@ -196,9 +234,12 @@ def _takeout_entry(elem) -> Entry:
             entry.author_name = entry.author_name or "Anonymous"
     entry.draft = status == "DRAFT"
     if kind == "comment":
-        # A removed comment keeps its place in its thread.
-        entry.removed = trashed
-        entry.post_ref = formats.normalise_id(_first(kids, _B + "parent"), "post")
+        # A removed (or deleted: "ghosted") comment keeps its place in its
+        # thread; spam stays spam.
+        entry.removed = trashed or status == "GHOSTED_COMMENT"
+        entry.spam = status == "SPAM_COMMENT"
+        # Takeout numbers posts and pages apart: keep which one it names.
+        entry.post_ref = formats.normalise_id(_first(kids, _B + "parent"), "")
         parent = _first(kids, _B + "inReplyTo").strip()
         if parent:
             entry.parent_ref = formats.normalise_id(parent, "comment")
@@ -301,7 +342,16 @@ def _iter(fileobj, info: FeedInfo, on_read) -> Iterator[Entry]:
                 "an entry is too large or too deeply nested (over 10 MB of text "
                 "in one element, or 256 levels), a limit that protects the server"
             ) from exc
-        raise ImportRefused(f"the file is broken or truncated: {_short(exc)}") from exc
+        line, column = exc.position or (exc.lineno or 0, 0)
+        if reader.stops_at(line, column):
+            raise ImportRefused(
+                f"the file is truncated: it stops at line {line} in the middle "
+                "of an entry"
+            ) from exc
+        raise ImportRefused(
+            f"the file is not well-formed XML: {_short(exc)} (line {line}, "
+            f"column {column})"
+        ) from exc
     if root is None:
         raise ImportRefused("the file is empty")
     if not seen_entry:
@@ -309,5 +359,8 @@ def _iter(fileobj, info: FeedInfo, on_read) -> Iterator[Entry]:
 
 
 def _short(exc: Exception) -> str:
-    text = str(exc).splitlines()[0] if str(exc) else exc.__class__.__name__
+    """libxml2's message without the position it repeats (said once by the
+    caller)."""
+    text = getattr(exc, "msg", "") or str(exc) or exc.__class__.__name__
+    text = _POSITION.sub("", text.splitlines()[0])
     return text[:160]

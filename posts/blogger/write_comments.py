@@ -1,7 +1,7 @@
 """The write stage for comments.
 
-Comments are matched to their post by Blogger number. A comment met before its
-post waits in a small buffer that spills to a temporary file, and replies are
+Comments are matched to their post by Blogger id (see ``KnownPages``). A
+comment met before its post waits in a small buffer that spills to a temporary file, and replies are
 threaded at the end from a list of (reply, parent) ids kept on disk, so memory
 does not grow with the number of comments.
 """
@@ -14,12 +14,13 @@ from datetime import datetime
 from pathlib import Path
 
 from django.db import connection
+from django.db.models import Q
 
 from posts.models import LegacyEntry
 from readers.models import Comment
 
 from .bulk import insert_plain_rows
-from .formats import normalise_id, number_of
+from .formats import normalise_id
 from .mapping import comment_values
 from .parse import Entry
 from .report import Report
@@ -81,15 +82,18 @@ class CommentStore:
     def _ready(self, batch, on_unknown: Callable[[Entry], None]) -> list[Entry]:
         """The comments of ``batch`` whose post is known; the others are skipped
         (their post was trashed) or handed to ``on_unknown``."""
+        for entry in batch:
+            if not entry.post_ref and entry.post_path:
+                # Named only by its post's address (comments before 2006).
+                entry.post_ref = self.known.id_for_path(entry.post_path)
         self._resolve_targets(batch)
         ready = []
         for entry in batch:
-            number = number_of(entry.post_ref)
-            if number in self.known.pages:
+            if self.known.page_for(entry.post_ref) is not None:
                 ready.append(entry)
-            elif number in self.known.trashed:
+            elif self.known.is_trashed(entry.post_ref):
                 self.report.skip("comments", "on a post trashed or deleted")
-            elif number in self.known.refused:
+            elif self.known.is_refused(entry.post_ref):
                 self.report.skip("comments", "on a page the import was refused")
             else:
                 on_unknown(entry)
@@ -97,23 +101,22 @@ class CommentStore:
 
     def _resolve_targets(self, batch) -> None:
         """Look up posts imported by an earlier run."""
-        missing = {
-            number_of(e.post_ref)
-            for e in batch
-            if number_of(e.post_ref) not in self.known.pages
-        }
+        missing = [e for e in batch if self.known.page_for(e.post_ref) is None]
         if not missing:
             return
-        candidates = {}
-        for e in batch:
-            number = number_of(e.post_ref)
-            if number in missing:
-                for kind in ("post", "page"):
-                    candidates[normalise_id(e.post_ref, kind)] = number
-        for source_id, page_id in LegacyEntry.objects.filter(
-            source_id__in=list(candidates), page__isnull=False
-        ).values_list("source_id", "page_id"):
-            self.known.pages[candidates[source_id]] = page_id
+        ids = set()
+        for e in missing:
+            if e.post_ref:
+                ids.update(normalise_id(e.post_ref, kind) for kind in ("post", "page"))
+        paths = {e.post_path for e in missing if not e.post_ref and e.post_path}
+        for source_id, old_path, page_id in LegacyEntry.objects.filter(
+            Q(source_id__in=ids) | Q(old_path__in=paths), page__isnull=False
+        ).values_list("source_id", "old_path", "page_id"):
+            self.known.add(source_id, page_id)
+            self.known.note_path(source_id, old_path)
+        for e in missing:
+            if not e.post_ref and e.post_path:
+                e.post_ref = self.known.id_for_path(e.post_path)
 
     def _wait(self, entry: Entry) -> None:
         self.waiting.append(entry)
@@ -151,7 +154,7 @@ class CommentStore:
         new = []
         changed = []
         for entry in entries:
-            values = comment_values(entry, self.known.pages[number_of(entry.post_ref)])
+            values = comment_values(entry, self.known.page_for(entry.post_ref))
             if values["status"] == Comment.Status.APPROVED:
                 values["status"] = self.approved_status
             row = existing.get(entry.source_id)
@@ -287,7 +290,9 @@ def _entry_to_json(entry: Entry) -> dict:
         "author_name": entry.author_name,
         "author_uri": entry.author_uri,
         "removed": entry.removed,
+        "spam": entry.spam,
         "post_ref": entry.post_ref,
+        "post_path": entry.post_path,
         "parent_ref": entry.parent_ref,
     }
 
@@ -304,6 +309,8 @@ def _entry_from_json(data: dict) -> Entry:
         author_name=data["author_name"],
         author_uri=data["author_uri"],
         removed=data["removed"],
+        spam=data["spam"],
         post_ref=data["post_ref"],
+        post_path=data["post_path"],
         parent_ref=data["parent_ref"],
     )

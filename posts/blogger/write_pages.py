@@ -28,13 +28,59 @@ from .report import ImportOptions, Report
 from .rights import ELSEWHERE, ImportRights, Verdict
 
 
-@dataclass
 class KnownPages:
-    """Blogger numbers of the posts and pages met so far, for their comments."""
+    """The posts and pages met so far (and their fate), for comments to find.
 
-    pages: dict[str, int] = field(default_factory=dict)  # number -> page id
-    trashed: set[str] = field(default_factory=set)
-    refused: set[str] = field(default_factory=set)  # not the importer's to write
+    Looked up by Blogger id first; then by number, since a classic export
+    names a page's comments' post as ``post-N`` (posts and pages share one
+    numbering there, while in Takeout ``post-1`` and ``page-1`` can both exist).
+    """
+
+    def __init__(self):
+        self._pages: dict[str, int] = {}  # normalised id -> page id
+        self._trashed: set[str] = set()
+        self._refused: set[str] = set()  # not the importer's to write
+        self._numbers: dict[str, str | None] = {}  # number -> id (None: shared)
+        self._paths: dict[str, str] = {}  # old address -> id
+
+    def add(self, source_id: str, page_id: int) -> None:
+        self._pages[source_id] = page_id
+        self._number(source_id)
+
+    def trash(self, source_id: str) -> None:
+        self._trashed.add(source_id)
+        self._number(source_id)
+
+    def refuse(self, source_id: str) -> None:
+        self._pages.pop(source_id, None)
+        self._refused.add(source_id)
+        self._number(source_id)
+
+    def note_path(self, source_id: str, old_path: str) -> None:
+        if old_path:
+            self._paths[old_path] = source_id
+
+    def id_for_path(self, old_path: str) -> str:
+        return self._paths.get(old_path, "")
+
+    def page_for(self, ref: str) -> int | None:
+        return self._pages.get(self._which(ref))
+
+    def is_trashed(self, ref: str) -> bool:
+        return self._which(ref) in self._trashed
+
+    def is_refused(self, ref: str) -> bool:
+        return self._which(ref) in self._refused
+
+    def _which(self, ref: str) -> str:
+        if ref in self._pages or ref in self._trashed or ref in self._refused:
+            return ref
+        return self._numbers.get(number_of(ref)) or ref
+
+    def _number(self, source_id: str) -> None:
+        number = number_of(source_id)
+        if self._numbers.setdefault(number, source_id) != source_id:
+            self._numbers[number] = None
 
 
 @dataclass
@@ -92,9 +138,9 @@ class PageStore:
         }
         for entry in batch:
             kind = _kind(entry)
-            number = number_of(entry.source_id)
+            self.known.note_path(entry.source_id, entry.old_path)
             if entry.trashed:
-                self.known.trashed.add(number)
+                self.known.trash(entry.source_id)
                 self.report.skip(kind, "trashed in Blogger")
                 continue
             digest = entry_hash(entry, self.options)
@@ -104,13 +150,13 @@ class PageStore:
                     self.report.skip(
                         kind, "page deleted on this site since last import"
                     )
-                    self.known.trashed.add(number)
+                    self.known.trash(entry.source_id)
                     continue
                 verdict, reason = self.rights.for_existing(legacy.page)
                 if reason == ELSEWHERE:
-                    self._refuse(kind, number, reason)
+                    self._refuse(kind, entry.source_id, reason)
                     continue
-                self.known.pages[number] = legacy.page_id
+                self.known.add(entry.source_id, legacy.page_id)
                 if legacy.content_hash == digest and not image_source.needs_update(
                     entry
                 ):
@@ -119,14 +165,13 @@ class PageStore:
             else:
                 verdict, reason = self.rights.for_new(kind)
             if verdict is Verdict.REFUSE:
-                self.known.pages.pop(number, None)
-                self._refuse(kind, number, reason)
+                self._refuse(kind, entry.source_id, reason)
                 continue
             self.verdicts[entry.source_id] = verdict
             yield entry, digest, legacy
 
-    def _refuse(self, kind: str, number: str, reason: str) -> None:
-        self.known.refused.add(number)
+    def _refuse(self, kind: str, source_id: str, reason: str) -> None:
+        self.known.refuse(source_id)
         self.report.skip(kind, f"refused: {reason}")
 
     def write(self, plan: PagePlan, legacy: LegacyEntry | None) -> None:
@@ -143,7 +188,7 @@ class PageStore:
             legacy = []
             for page, plan in zip(created, plans, strict=True):
                 entry = plan.entry
-                self.known.pages[number_of(entry.source_id)] = page.pk
+                self.known.add(entry.source_id, page.pk)
                 self.written.add(page.pk)
                 legacy.append(
                     LegacyEntry(
@@ -223,7 +268,7 @@ class PageStore:
                 page = PostPage(**common)
             tag_ids = self._tag_ids(entry.labels)
         writer = self.writers[kind]
-        page.slug = writer.unique_slug(plan.slug_source, entry.title)
+        page.slug = writer.unique_slug(plan.slug_source, plan.title)
         writer.add(
             page,
             tag_ids=tag_ids,

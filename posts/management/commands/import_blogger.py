@@ -80,13 +80,15 @@ class Command(BaseCommand):
 
 
 def _summary(state) -> str:
+    """What is in so far, every kind named even before its first entry."""
     counts = state.get("counts", {})
-    parts = [
-        f"{kind} {sum(c.get(k, 0) for k in ('created', 'updated', 'unchanged'))}"
-        for kind, c in counts.items()
-        if kind in ("posts", "pages", "comments")
-    ]
-    return ", ".join(parts)
+    parts = []
+    for kind in ("posts", "pages", "comments"):
+        c = counts.get(kind, {})
+        done = sum(c.get(k, 0) for k in ("created", "updated", "unchanged"))
+        parts.append(f"{kind} {done}")
+    megabytes = state.get("bytes", 0) / 1e6
+    return f"{', '.join(parts)} ({megabytes:.1f} MB read)"
 
 
 class _TerminalProgress:
