@@ -1,9 +1,9 @@
 """The write stage for comments.
 
 Comments are matched to their post by Blogger id (see ``KnownPages``). A
-comment met before its post waits in a small buffer that spills to a temporary file, and replies are
-threaded at the end from a list of (reply, parent) ids kept on disk, so memory
-does not grow with the number of comments.
+comment met before its post waits in a small buffer that spills to a temporary
+file, and replies are threaded at the end from a list of (reply, parent) ids
+kept on disk, so memory does not grow with the number of comments.
 """
 
 from __future__ import annotations
