@@ -32,10 +32,10 @@ def run_import(path, *args):
 
 
 def menu(html: str) -> list[str]:
-    nav = re.search(r'<nav aria-label="Main">(.*?)</nav>', html, re.S).group(1)
+    nav = re.search(r'<nav aria-label="Main"[^>]*>(.*?)</nav>', html, re.S).group(1)
     return [
         re.sub(r"<[^>]+>", "", item).strip()
-        for item in re.findall(r"<li>(.*?)</li>", nav, re.S)
+        for item in re.findall(r"<li[^>]*>(.*?)</li>", nav, re.S)
     ]
 
 
@@ -58,7 +58,7 @@ def test_fresh_site_import_creates_the_blog_and_takes_its_name(client):
     assert "site takes the blog's time zone: Asia/Kolkata" in output
 
     home = client.get("/").content.decode()
-    assert '<p class="site-name"><a href="/" rel="home">Monsoon Stories</a></p>' in home
+    assert re.search(r'class="site-name"><a [^>]*>Monsoon Stories</a>', home)
     assert "Short stories from Kolkata, one a week." in home
     assert client.get(blog.url).status_code == 200
 
@@ -106,7 +106,7 @@ def test_dates_archives_and_feeds_are_in_the_blogs_time_zone(blog, client):
 
     tram = PostPage.objects.get(title="The Tram at Dawn")
     html = client.get(tram.url).content.decode()
-    assert "Thursday, August 28, 2014" in html
+    assert "August 28, 2014" in html
     assert 'datetime="2014-08-28T08:10:00+05:30"' in html
     # 00:30 on 1 September in Kolkata is still 31 August in New York.
     september = client.get(f"{blog.url}2014/09/").content.decode()
@@ -138,7 +138,7 @@ def test_editor_changes_the_time_zone_in_the_settings(blog, admin_client, client
     admin_client.post(url, {**form, "time_zone": "America/New_York"})
 
     tram = PostPage.objects.get(title="The Tram at Dawn")
-    assert "Wednesday, August 27, 2014" in client.get(tram.url).content.decode()
+    assert "August 27, 2014" in client.get(tram.url).content.decode()
     august = client.get(f"{blog.url}2014/08/").content.decode()
     assert "Half Past Midnight" in august
 
