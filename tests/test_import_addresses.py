@@ -9,6 +9,7 @@ import pytest
 from django.apps import apps as django_apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from wagtail.contrib.redirects.models import Redirect
 from wagtail.test.utils.form_data import nested_form_data, streamfield
 
 from posts.models import Label, PostPage, label_slug
@@ -237,3 +238,27 @@ def test_post_imported_earlier_with_a_year_like_slug_is_moved(blog, client, tmp_
     page = client.get(client.get("/2021/09/9679.html")["Location"])
     assert page.status_code == 200
     assert "A year-like slug." in page.content.decode()
+
+
+def test_labels_imported_earlier_take_their_readable_slug(blog, client, tmp_path):
+    export = write_export(
+        tmp_path / "code.xml",
+        [Post("<p>Templates.</p>", "On C++", "/2016/03/cpp.html", ["c++"])],
+    )
+    run_import(export)
+    # As taggit named it before labels had readable slugs.
+    Label.objects.filter(name="c++").update(slug="c_2")
+    Redirect.objects.filter(redirect_link__endswith="/c-plus-plus/").update(
+        redirect_link=f"{blog.url}label/c_2/"
+    )
+
+    migration = importlib.import_module(
+        "posts.migrations.0013_readable_slugs_for_existing_labels"
+    )
+    migration.readable_label_slugs(django_apps, None)
+
+    assert Label.objects.get(name="c++").slug == "c-plus-plus"
+    new = f"{blog.url}label/c-plus-plus/"
+    assert client.get(f"{blog.url}label/c_2/")["Location"] == new
+    assert client.get("/search/label/c%2B%2B")["Location"] == new
+    assert "On C++" in client.get(new).content.decode()
