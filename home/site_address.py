@@ -12,6 +12,7 @@ import logging
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.db import DatabaseError
 from wagtail.models import Site
 
 logger = logging.getLogger(__name__)
@@ -44,7 +45,15 @@ def apply_site_address(using: str = "default"):
     if site is None or (site.hostname, site.port) == address:
         return None
     site.hostname, site.port = address
-    site.save(using=using)
+    # An update, not save(): during the first `migrate` other apps' save
+    # signals may reach for a cache whose table does not exist yet.
+    Site.objects.using(using).filter(pk=site.pk).update(
+        hostname=site.hostname, port=site.port
+    )
+    try:
+        Site.clear_site_root_paths_cache()
+    except DatabaseError:  # the database cache's table comes later in migrate
+        pass
     return site
 
 

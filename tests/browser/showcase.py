@@ -211,7 +211,10 @@ def screenshots() -> None:
                     page.goto(BASE + path, wait_until="networkidle")
                     page.evaluate("document.fonts.ready")
                     target = SHOTS / f"{name}-{width}-{scheme}.png"
-                    page.screenshot(path=str(target), full_page=True)
+                    # The post is 50 comments long: its first screens say enough.
+                    height = page.evaluate("document.documentElement.scrollHeight")
+                    clip = {"x": 0, "y": 0, "width": width, "height": min(height, 2800)}
+                    page.screenshot(path=str(target), full_page=True, clip=clip)
                     print("wrote", target.relative_to(ROOT))
                 context.close()
         browser.close()
