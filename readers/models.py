@@ -106,8 +106,9 @@ class Comment(models.Model):
         self._remember_markup()
 
     @classmethod
-    def from_db(cls, db, field_names, values):
-        comment = super().from_db(db, field_names, values)
+    def from_db(cls, db, field_names, values, **kwargs):
+        # **kwargs: Django 6.1 passes fetch_mode; 5.2 passes nothing more.
+        comment = super().from_db(db, field_names, values, **kwargs)
         comment._remember_markup()
         return comment
 
