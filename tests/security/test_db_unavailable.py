@@ -70,3 +70,33 @@ def test_other_errors_still_get_the_500_page(blog, monkeypatch):
     monkeypatch.setattr(posts.search, "_results_page", broken)
     response = Client(raise_request_exception=False).get("/search/?q=soup")
     assert response.status_code == 500
+
+
+@pytest.mark.parametrize("field", ["body", "question"])
+def test_a_text_sent_while_the_database_is_down_is_given_back_not_called_safe(
+    blog, monkeypatch, field
+):
+    from tests.security.support import comment_data
+
+    post = publish(PostPageFactory(parent=blog))
+    client = Client(raise_request_exception=False)
+    words = "My long comment <b>with markup</b> & feelings, written for an hour."
+    data = {**comment_data(post), field: words}
+    database_down(monkeypatch)
+
+    response = client.post(f"/comments/{post.pk}/post/", data)
+
+    assert response.status_code == 503
+    html = response.content.decode()
+    assert "not saved" in html
+    assert "nothing you sent has been lost" not in html
+    assert "My long comment &lt;b&gt;with markup&lt;/b&gt; &amp; feelings" in html
+    assert "<b>with markup</b>" not in html
+    assert data["email"] not in html  # only the text, nothing private
+
+
+def test_a_reader_who_only_reads_is_not_told_anything_was_lost(blog, monkeypatch):
+    post = publish(PostPageFactory(parent=blog))
+    database_down(monkeypatch)
+    html = Client(raise_request_exception=False).get(post.url).content.decode()
+    assert "not saved" not in html
