@@ -68,7 +68,9 @@ serve: setup
 	$(SERVE_ENV) $(MANAGE) migrate --noinput -v0  # also the shared cache's table
 	$(SERVE_ENV) $(MANAGE) collectstatic --noinput -v0
 	@echo "Site: http://$(HOST):$(PORT)/ (production settings, DEBUG off)"
-	@$(SERVE_ENV) $(MANAGE) db_worker & worker=$$!; \
+	@( trap 'kill $$child 2>/dev/null; exit 0' INT TERM; \
+		while true; do $(SERVE_ENV) $(MANAGE) task_worker & child=$$!; wait $$child; \
+		echo "task worker stopped: starting it again"; sleep 2; done ) & worker=$$!; \
 		trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 		$(SERVE_ENV) GUNICORN_BIND=$(HOST):$(PORT) $(BIN)/gunicorn -c gunicorn.conf.py
 

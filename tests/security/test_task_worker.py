@@ -1,0 +1,62 @@
+"""The task worker outlives a locked database (issue #13, point 4).
+
+`db_worker` died on "database is locked" and admin imports stayed "Queued" for
+ever; `task_worker` runs it again after a growing pause.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.db import OperationalError
+from django_tasks_db.management.commands import db_worker
+
+from plumbing.management.commands import task_worker
+from readers.models import Comment
+from readers.tasks import notify_moderators
+from tests.factories import CommentFactory, PostPageFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def queue(settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+@pytest.fixture
+def locked_three_times(monkeypatch):
+    real = db_worker.exclusive_transaction
+    failures = {"left": 3}
+
+    def flaky(*args, **kwargs):
+        if failures["left"]:
+            failures["left"] -= 1
+            raise OperationalError("database is locked")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(db_worker, "exclusive_transaction", flaky)
+    pauses = []
+    monkeypatch.setattr(task_worker.time, "sleep", pauses.append)
+    return pauses
+
+
+def test_db_worker_alone_dies_on_a_locked_database(queue, locked_three_times, blog):
+    with pytest.raises(OperationalError):
+        call_command("db_worker", "--batch", "--no-startup-delay")
+
+
+def test_the_task_worker_runs_queued_work_once_the_lock_is_gone(
+    queue, locked_three_times, blog
+):
+    UserFactory(is_superuser=True, email="chief@example.org")
+    comment = CommentFactory(
+        page=PostPageFactory(parent=blog), status=Comment.Status.PENDING
+    )
+    notify_moderators.enqueue(comment.pk, "Every new comment waits.")
+
+    call_command("task_worker", "--batch", "--no-startup-delay")
+
+    assert locked_three_times == [1.0, 2.0, 4.0]  # it waited longer each time
+    assert len(mail.outbox) == 1  # and the queued work was done
