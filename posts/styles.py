@@ -7,8 +7,9 @@ this module turns what is left into classes of the site's stylesheet, because
 the public pages' Content-Security-Policy (``style-src 'self'``, see
 ``config/middleware.py``) forbids inline ``style`` attributes: loosening it
 (``'unsafe-inline'``) would let any injected attribute restyle or overlay the
-page. Colours snap to the nearest of a small named palette, which keeps the
-meaning (red against green, a highlighted word) if not the exact shade.
+page. Colours snap to the nearest of a small named palette (roughly Blogger's
+colour picker), which keeps the meaning (red against green, a highlighted
+word) if not the exact shade.
 """
 
 from __future__ import annotations
@@ -44,6 +45,14 @@ PALETTE: dict[str, tuple[int, int, int]] = {
     "fuchsia": (230, 0, 230),
     "brown": (139, 69, 19),
     "pink": (255, 182, 193),
+    # The light tints of Blogger's colour picker, common as highlights.
+    "light-red": (244, 204, 204),
+    "light-orange": (252, 229, 205),
+    "light-yellow": (255, 242, 204),
+    "soft-yellow": (255, 229, 153),
+    "light-green": (217, 234, 211),
+    "light-blue": (207, 226, 243),
+    "light-purple": (217, 210, 233),
 }
 ALIGNMENTS = ("left", "center", "right", "justify")
 STYLE_CLASSES = frozenset(

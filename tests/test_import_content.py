@@ -17,6 +17,7 @@ from wagtail.embeds.exceptions import EmbedNotFoundException
 from wagtail.embeds.models import Embed
 
 from posts.models import PostPage
+from posts.styles import classes_for
 from tests.blogger_export import BloggerComment, Post, write_export
 from tests.imageserver import FIXTURES as IMAGE_FIXTURES
 
@@ -311,3 +312,17 @@ def test_hidden_picture_in_the_library_is_the_listing_picture(blog, client, tmp_
     html = body_html(client, post)
     assert "A story of light." in html
     assert "<figure" not in html and "lantern" not in html.lower()
+
+
+@pytest.mark.parametrize(
+    ("style", "css_class"),
+    [
+        ("background-color: #ffe599", "bg-soft-yellow"),  # Blogger's highlight
+        ("background-color: rgb(161, 27, 27)", "bg-maroon"),
+        ("color: #38761d", "color-green"),
+        ("color: red", "color-red"),
+        ("background-color: #cfe2f3", "bg-light-blue"),
+    ],
+)
+def test_blogger_picker_colours_keep_their_kind(style, css_class):
+    assert classes_for(style) == [css_class]
