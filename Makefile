@@ -23,7 +23,7 @@ DEMO ?= 1
 setup: $(STAMP)
 	$(MANAGE) migrate --noinput -v0
 	@if [ "$(DEMO)" != 0 ]; then $(MANAGE) load_demo_content; fi
-	$(MANAGE) ensure_admin
+	$(MANAGE) ensure_admin --address $(HOST):$(PORT)
 
 run: setup
 	@echo "Site: http://$(HOST):$(PORT)/   Admin: http://$(HOST):$(PORT)/admin/"
