@@ -6,7 +6,8 @@ class PostsConfig(AppConfig):
     verbose_name = "Posts"
 
     def ready(self):
-        from . import editorial, signals
+        from . import editorial, review, signals
 
         editorial.connect_signals()
+        review.connect_signals()  # the unchecked-translation flag
         signals.connect_signals()  # what page changes mean for caches

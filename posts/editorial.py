@@ -14,6 +14,7 @@ models, and the site calls them with the real ones.
 """
 
 from django.apps import apps as global_apps
+from django.contrib.auth.management import create_permissions
 from django.db.models.signals import post_save
 
 AUTHORS = "Authors"
@@ -48,6 +49,11 @@ MODEL_PERMISSIONS = {
         ("readers", "readerquestion", "change_readerquestion"),
         ("posts", "bloggerimport", "add_bloggerimport"),
         ("posts", "bloggerimport", "view_bloggerimport"),
+        # Old addresses keep working: editors look after the redirects.
+        ("wagtailredirects", "redirect", "add_redirect"),
+        ("wagtailredirects", "redirect", "change_redirect"),
+        ("wagtailredirects", "redirect", "delete_redirect"),
+        ("wagtailredirects", "redirect", "view_redirect"),
     ],
     MODERATORS: [
         ADMIN_ACCESS,
@@ -66,6 +72,12 @@ BLOG_PAGE_PERMISSIONS = {
     EDITORS: ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"],
 }
 
+# Page permissions held on each site's root (the home page): the site's own
+# pages ("About", the ask page) are edited and published by Editors too.
+SITE_PAGE_PERMISSIONS = {
+    EDITORS: ["add_page", "change_page", "publish_page"],
+}
+
 # Image permissions on the root collection: authors put figures in their posts.
 IMAGE_PERMISSIONS = {
     AUTHORS: ["add_image", "choose_image"],
@@ -79,12 +91,14 @@ def _model(apps, label):
 
 
 def _permission(apps, app_label, model, codename):
+    """The permission, or None while its app's migrations have not run yet
+    (a later migration of this app gives it; see 0010)."""
     Permission = _model(apps, "auth.Permission")
-    return Permission.objects.get(
+    return Permission.objects.filter(
         content_type__app_label=app_label,
         content_type__model=model,
         codename=codename,
-    )
+    ).first()
 
 
 def _page_permission(apps, codename):
@@ -107,9 +121,8 @@ def ensure_groups(apps=None):
     groups = {}
     for name in GROUPS:
         group, _ = Group.objects.get_or_create(name=name)
-        group.permissions.set(
-            [_permission(apps, *spec) for spec in MODEL_PERMISSIONS[name]]
-        )
+        found = [_permission(apps, *spec) for spec in MODEL_PERMISSIONS[name]]
+        group.permissions.set([permission for permission in found if permission])
         GroupPagePermission.objects.filter(group=group).delete()
         GroupSitePermission.objects.filter(group=group).delete()
         GroupCollectionPermission.objects.filter(group=group).delete()
@@ -219,13 +232,42 @@ def ensure_editorial_workflow(blog, apps=None):
     return workflow
 
 
+def ensure_site_page_permissions(apps=None):
+    """Give the roles of SITE_PAGE_PERMISSIONS their rights on every site's root."""
+    Group = _model(apps, "auth.Group")
+    GroupPagePermission = _model(apps, "wagtailcore.GroupPagePermission")
+    Site = _model(apps, "wagtailcore.Site")
+    roots = [site.root_page_id for site in Site.objects.all()]
+    for name, codenames in SITE_PAGE_PERMISSIONS.items():
+        group = Group.objects.filter(name=name).first()
+        if group is None:
+            continue
+        for root_id in roots:
+            for codename in codenames:
+                GroupPagePermission.objects.get_or_create(
+                    group=group,
+                    page_id=root_id,
+                    permission=_page_permission(apps, codename),
+                )
+
+
+def create_permissions_now(apps):
+    """Django creates model permissions after the last migration; a data
+    migration that hands them out creates them from the historical models."""
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+
+
 def set_up_editorial_roles(apps=None):
-    """Everything the data migration does, in order."""
+    """Everything the data migrations do, in order (safe to run again)."""
     ensure_groups(apps)
     workflow = ensure_workflow(apps)
     retire_moderator_page_approval(apps)
     for blog in _model(apps, "posts.PostIndexPage").objects.all():
         ensure_editorial_workflow(blog, apps)
+    ensure_site_page_permissions(apps)
     return workflow
 
 

@@ -11,7 +11,9 @@ import datetime
 from dataclasses import dataclass
 
 from django.apps import apps
+from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.template import engines
 from django.urls import reverse
@@ -23,6 +25,7 @@ from wagtail.models import Revision, WorkflowState
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from posts.models import PostPage, TranslationCheckTask
+from posts.review import UNCHECKED_MESSAGE, may_cancel_workflow
 from readers import closure
 
 CLOSING_WINDOW = datetime.timedelta(days=7)
@@ -247,6 +250,54 @@ def send_new_translations_to_the_check(request, page):
     """A translation added after its check was skipped still gets checked."""
     state = WorkflowState.objects.for_instance(page).active().first()
     TranslationCheckTask.recheck(state, user=request.user)
+
+
+def _goes_live_later(page) -> bool:
+    go_live_at = getattr(page, "go_live_at", None)
+    return bool(go_live_at and go_live_at > timezone.now())
+
+
+@hooks.register("construct_page_action_menu")
+def review_actions_say_what_they_do(menu_items, request, context):
+    """A translator is not offered "Cancel workflow" on someone else's post; with
+    a go-live time ahead, approving the last step reads "Approve and schedule"."""
+    page = context.get("page")
+    if page is None or context.get("view") != "edit":
+        return
+    state = page.current_workflow_state
+    if state is not None and not may_cancel_workflow(request.user, page, state):
+        menu_items[:] = [
+            item for item in menu_items if item.name != "action-cancel-workflow"
+        ]
+    if not _goes_live_later(page):
+        return
+    task_state = page.current_workflow_task_state
+    last_step = task_state is not None and not isinstance(
+        task_state.task.specific, TranslationCheckTask
+    )
+    for item in menu_items:
+        if last_step and getattr(item, "name", "") == "approve":
+            item.label = "Approve and schedule"
+
+
+@hooks.register("before_edit_page")
+def refuse_cancelling_others_reviews(request, page):
+    if request.method != "POST" or "action-cancel-workflow" not in request.POST:
+        return None
+    state = page.current_workflow_state
+    if state is not None and not may_cancel_workflow(request.user, page, state):
+        raise PermissionDenied
+    return None
+
+
+@hooks.register("after_publish_page")
+def say_when_a_translation_went_out_unchecked(request, page):
+    page = page.specific_deferred
+    if not isinstance(page, PostPage):
+        return
+    page.refresh_from_db(fields=["translation_unchecked"])
+    if page.translation_unchecked:
+        messages.warning(request, UNCHECKED_MESSAGE.format(title=page.title))
 
 
 @hooks.register("construct_homepage_panels")

@@ -241,6 +241,10 @@ class PostPage(CommentablePage, Page):
         through=PostPageTag, blank=True, verbose_name="labels"
     )
 
+    # Published with a translation no translator approved (an editor published
+    # it directly): flagged in the admin until a translator checks it.
+    translation_unchecked = models.BooleanField(default=False, editable=False)
+
     objects = PostManager()
 
     content_panels = Page.content_panels + [
@@ -286,6 +290,12 @@ class PostPage(CommentablePage, Page):
         if owner is None:
             return ""
         return owner.get_full_name() or owner.get_username()
+
+    def get_admin_display_title(self):
+        title = super().get_admin_display_title()
+        if self.translation_unchecked:
+            return f"{title} (translation not checked)"
+        return title
 
     @property
     def summary(self) -> str:

@@ -1,7 +1,10 @@
 """The custom workflow task of the editorial review."""
 
+import json
+import re
+
 from django.utils import timezone
-from wagtail.models import AbstractGroupApprovalTask, TaskState
+from wagtail.models import AbstractGroupApprovalTask, TaskState, WorkflowState
 
 SKIPPED_COMMENT = "No translation in this post: the translation check was skipped."
 RECHECK_COMMENT = (
@@ -16,6 +19,48 @@ def needs_translation_check(obj) -> bool:
         return has_translation()
     body = getattr(obj, "body", None) or []
     return any(getattr(block, "block_type", None) == "translation" for block in body)
+
+
+BLOCK_KEY = re.compile(r' data-block-key=\\?"[^"\\]*\\?"')
+
+
+def translation_signature(obj) -> str:
+    """The quoted translations of a page (or a revision's object) as one string:
+    equal signatures mean the same translations, word for word."""
+    body = getattr(obj, "body", None)
+    raw = getattr(body, "raw_data", None) or []
+    quoted = [
+        block.get("value")
+        for block in raw
+        if isinstance(block, dict) and block.get("type") == "translation"
+    ]
+    if not quoted:
+        return ""
+    # The editor gives rich text new random block keys on every save.
+    return BLOCK_KEY.sub("", json.dumps(quoted, sort_keys=True, default=str))
+
+
+def translation_was_checked(page, revision=None) -> bool:
+    """Whether a translator approved these very translations of `page` (those of
+    `revision`, else of the live page). A post without one needs no check."""
+    obj = revision.as_object() if revision is not None else page
+    wanted = translation_signature(obj)
+    if not wanted:
+        return True
+    approved = (
+        TaskState.objects.filter(
+            workflow_state__in=WorkflowState.objects.for_instance(page),
+            task__in=TranslationCheckTask.objects.all(),
+            status=TaskState.STATUS_APPROVED,
+            revision__isnull=False,
+        )
+        .select_related("revision")
+        .order_by("-finished_at")
+    )
+    return any(
+        translation_signature(state.revision.as_object()) == wanted
+        for state in approved
+    )
 
 
 class TranslationCheckTask(AbstractGroupApprovalTask):
