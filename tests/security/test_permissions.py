@@ -7,6 +7,7 @@ issue allows must work, everything else must be refused and change nothing.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +27,7 @@ from tests.factories import (
     CommentFactory,
     PostPageFactory,
     ReaderQuestionFactory,
+    StandardPageFactory,
     UserFactory,
     publish,
 )
@@ -306,6 +308,52 @@ def import_approves_comments(w: World) -> bool:
     )
 
 
+def publish_a_site_page(w: World) -> bool:
+    """Edit and publish "About", a page beside the blog (not a post)."""
+    from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
+
+    about = publish(StandardPageFactory(parent=w.blog.get_parent(), slug="about"))
+    data = nested_form_data(
+        {
+            "title": "About the Korean",
+            "slug": "about",
+            "body": streamfield([("paragraph", rich_text("<p>Hello.</p>"))]),
+            "go_live_at": "",
+            "expire_at": "",
+        }
+    )
+    url = reverse("wagtailadmin_pages:edit", args=[about.pk])
+    response = w.client.post(url, {**data, "action-publish": "on"})
+    assert response.status_code < 500
+    about.refresh_from_db()
+    return about.live and about.title == "About the Korean"
+
+
+def add_a_redirect(w: World) -> bool:
+    from wagtail.contrib.redirects.models import Redirect
+
+    response = w.client.post(
+        reverse("wagtailredirects:add"),
+        {
+            "old_path": "/2009/05/old.html",
+            "site": "",
+            "is_permanent": "on",
+            "redirect_page": "",
+            "redirect_link": "https://example.com/",
+        },
+    )
+    assert response.status_code < 500
+    return Redirect.objects.filter(old_path="/2009/05/old.html").exists()
+
+
+def reply_as_the_blog_author(w: World) -> bool:
+    """The comment queue's reply, published as the blog's author."""
+    url = reverse("readers_comment_modeladmin_reply", args=[w.comment.pk])
+    response = w.client.post(url, {"body": "Thank you for asking."})
+    assert response.status_code < 500
+    return Comment.objects.filter(parent=w.comment, by_blog_author=True).exists()
+
+
 MATRIX: list[tuple[Callable[[World], bool], set[str]]] = [
     (dashboard, EVERY_STAFF),
     (add_post_screen, {AUTHOR, TRANSLATOR, EDITOR, SUPER}),
@@ -327,14 +375,59 @@ MATRIX: list[tuple[Callable[[World], bool], set[str]]] = [
     (publications_list, {EDITOR, SUPER}),
     (add_a_publication, {EDITOR, SUPER}),
     (users_screen, {SUPER}),
+    # The site's own pages (About, Ask) and old addresses are Editors' too.
+    (publish_a_site_page, {EDITOR, SUPER}),
+    (add_a_redirect, {EDITOR, SUPER}),
+    (reply_as_the_blog_author, {MODERATOR, SUPER}),
     # posts.add_bloggerimport: Editors bring exports in from the admin.
     (blogger_import_screen, {EDITOR, SUPER}),
     (upload_an_export, {EDITOR, SUPER}),
     # The import acts with the rights of who uploads it (issue #13, point 1).
     (import_publishes_a_post, {EDITOR, SUPER}),
-    (import_adds_a_page_beside_the_blog, {SUPER}),
+    # Editors may add pages beside the blog (the site's own pages), so may the
+    # import they run.
+    (import_adds_a_page_beside_the_blog, {EDITOR, SUPER}),
     (import_approves_comments, {SUPER}),
 ]
+
+
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "editorial.md"
+DOC_COLUMNS = {
+    "Authors": AUTHOR,
+    "Translators": TRANSLATOR,
+    "Editors": EDITOR,
+    "Moderators": MODERATOR,
+    "Superusers": SUPER,
+}
+
+
+def documented_rights() -> dict[str, set[str]]:
+    """docs/editorial.md's rights table: check name -> roles with a tick."""
+    rights: dict[str, set[str]] = {}
+    header: list[str] = []
+    for line in DOCS.read_text(encoding="utf-8").splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if line.startswith("| Right "):
+            header = cells
+            continue
+        if not header:
+            continue
+        if not line.startswith("|"):
+            break
+        if set(cells[0]) <= set("-: "):
+            continue
+        name = re.search(r"`(\w+)`", cells[0])
+        assert name, f"no check named in {cells[0]!r}"
+        rights[name.group(1)] = {
+            DOC_COLUMNS[header[i]] for i, cell in enumerate(cells) if i and cell == "✓"
+        }
+    return rights
+
+
+def test_the_docs_table_is_the_permission_matrix():
+    """docs/editorial.md gives each role's rights; the matrix below tests them."""
+    tested = {action.__name__: allowed - {ANON} for action, allowed in MATRIX}
+    assert documented_rights() == tested
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -14,7 +14,7 @@ def forwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("posts", "0010_video_embed_fallback"),
+        ("posts", "0013_readable_slugs_for_existing_labels"),
         ("wagtailredirects", "0008_add_verbose_name_plural"),
     ]
 
