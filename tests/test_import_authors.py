@@ -88,3 +88,12 @@ def test_post_written_on_the_site_is_signed_by_its_owner(blog, client):
     owner.first_name = owner.last_name = ""
     owner.save()
     assert PostPage.objects.get(pk=post.pk).byline == "thekorean"
+
+
+def test_import_without_any_owner_says_so_and_keeps_the_bylines(blog, client):
+    output = run_import(KOLKATA)  # no superuser, no --owner
+
+    assert "no --owner and no superuser" in output
+    tram = PostPage.objects.get(title="The Tram at Dawn")
+    assert tram.owner is None
+    assert "By Priya Sen" in text(client.get(tram.url).content.decode())

@@ -132,6 +132,11 @@ class _Stages:
         self.target = find_target(options.parent, info, report, sample=options.sample)
         self.image_source = image_source_for(options)
         authors = Authors.from_options(options)
+        if authors.owner_id is None:
+            report.warn(
+                "no --owner and no superuser: the imported pages have no owner "
+                "in the admin (their bylines are the Blogger authors')"
+            )
         # The owner is who the import acts as (the admin: whoever uploaded).
         self.rights = ImportRights.of(authors.owner_id, self.target.blog)
         self.pages = PageStore(
