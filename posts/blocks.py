@@ -71,6 +71,11 @@ class FigureBlock(blocks.StructBlock):
     caption = blocks.CharBlock(required=False, max_length=500)
     credit = blocks.CharBlock(required=False, max_length=255)
     link_url = blocks.URLBlock(required=False, label="Link to")
+    link_page = blocks.PageChooserBlock(
+        required=False,
+        label="Link to a page of this site",
+        help_text="Follows the page when its address changes; wins over 'Link to'.",
+    )
     link_to_original = blocks.BooleanBlock(
         required=False,
         label="Link to the full-size picture",

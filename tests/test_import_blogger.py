@@ -14,6 +14,7 @@ from wagtail.models import Page, ReferenceIndex, Revision
 from home.models import StandardPage
 from posts.models import LegacyEntry, PostPage, Publication, QuestionPostPage
 from readers.models import Comment
+from tests.blogger_export import Post, write_export
 from tests.import_support import snapshot
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -267,6 +268,37 @@ def test_links_between_imported_posts_are_page_links_that_follow_a_rename(
     html = client.get(older.url).content.decode()
     assert f'href="{seed.url}">this</a>' in html
     assert client.get(seed.url).status_code == 200
+
+
+def test_a_picture_linking_to_another_imported_post_gets_a_page_chooser(
+    blog, client, tmp_path
+):
+    export = write_export(
+        tmp_path / "picture.xml",
+        [
+            Post("<p>The first post.</p>", "First", "/2021/09/first.html"),
+            Post(
+                '<p>See <a href="http://smallblog.blogspot.com/2021/09/first.html">'
+                '<img src="https://example.org/first.jpg" alt="The first"></a></p>',
+                "Second",
+                "/2021/09/second.html",
+            ),
+        ],
+    )
+    run_import(export)
+
+    first = PostPage.objects.get(title="First")
+    second = PostPage.objects.get(title="Second")
+    figure = next(b.value for b in second.body if b.block_type == "image")
+    assert (figure["link_page"].pk, figure["link_url"]) == (first.pk, "")
+    usage = ReferenceIndex.get_references_to(first)
+    assert usage.filter(object_id=str(second.pk)).exists()
+
+    first.slug = "the-first"
+    first.save_revision().publish()
+
+    first.refresh_from_db()
+    assert f'<a href="{first.url}">' in client.get(second.url).content.decode()
 
 
 def test_imported_pages_are_listed_edited_and_searched_in_the_admin(blog, admin_client):

@@ -22,17 +22,40 @@ _OLD_LINK_HREF = re.compile(
 )
 
 
+# A picture's link to an old address, in a stream's JSON.
+_OLD_LINK_URL = re.compile(r'"link_url": "(/(?:\d{4}/\d{2}|p)/[^"#\\]+\.html)"')
+
+
 def rewrite_old_links(page_ids: set[int]) -> None:
     """Turn links to old addresses of imported pages into Wagtail page links.
 
-    ``<a href="/2012/03/slug.html">`` becomes ``<a linktype="page" id="…">``, so
-    the link follows the page through a slug change or a move and counts in
-    Wagtail's usage (the reference index). A link with a ``#fragment`` keeps
-    its old address: its permanent redirect follows the page too.
+    ``<a href="/2012/03/slug.html">`` in rich text becomes ``<a linktype="page"
+    id="…">``, and a picture linking there gets the page in its ``link_page``
+    chooser, so the link follows the page through a slug change or a move and
+    counts in Wagtail's usage (the reference index). A link with a
+    ``#fragment`` keeps its old address: its permanent redirect follows the
+    page too.
     """
     ids = sorted(page_ids)
     for start in range(0, len(ids), 200):
         _rewrite_chunk(ids[start : start + 200])
+
+
+def _relink(data, targets: dict[str, int]) -> bool:
+    """Point pictures' links to old addresses at their pages, in place."""
+    changed = False
+    if isinstance(data, dict):
+        page_id = targets.get(data.get("link_url") or "")
+        if page_id is not None:
+            data["link_url"] = ""
+            data["link_page"] = page_id
+            changed = True
+        for value in data.values():
+            changed |= _relink(value, targets)
+    elif isinstance(data, list):
+        for item in data:
+            changed |= _relink(item, targets)
+    return changed
 
 
 def _rewrite_chunk(chunk: list[int]) -> None:
@@ -44,6 +67,7 @@ def _rewrite_chunk(chunk: list[int]) -> None:
     for page in specific.values():
         raw = json.dumps(page.body.get_prep_value())
         wanted.update(m.group(2) for m in _OLD_LINK_HREF.finditer(raw))
+        wanted.update(_OLD_LINK_URL.findall(raw))
     targets = dict(
         LegacyEntry.objects.filter(old_path__in=wanted, page__isnull=False).values_list(
             "old_path", "page_id"
@@ -57,22 +81,26 @@ def _rewrite_chunk(chunk: list[int]) -> None:
         q = match.group(1)
         return f"linktype={q}page{q} id={q}{page_id}{q}"
 
+    def relinked(raw: str):
+        """The stream with page links, or None when nothing changed."""
+        new_raw = _OLD_LINK_HREF.sub(swap, raw)
+        data = json.loads(new_raw)
+        return data if _relink(data, targets) or new_raw != raw else None
+
     for base in pages:
         page = specific.get(base.pk)
         if page is None:
             continue
-        raw = json.dumps(page.body.get_prep_value())
-        new_raw = _OLD_LINK_HREF.sub(swap, raw)
-        if new_raw == raw:
+        body = relinked(json.dumps(page.body.get_prep_value()))
+        if body is None:
             continue
         model = type(page)
-        model.objects.filter(pk=page.pk).update(body=json.loads(new_raw))
+        model.objects.filter(pk=page.pk).update(body=body)
         revision = base.latest_revision
-        if revision is not None:
-            content = revision.content
-            body = content.get("body")
-            if isinstance(body, str):
-                content["body"] = _OLD_LINK_HREF.sub(swap, body)
+        if revision is not None and isinstance(revision.content.get("body"), str):
+            revision_body = relinked(revision.content["body"])
+            if revision_body is not None:
+                revision.content["body"] = json.dumps(revision_body)
                 revision.save(update_fields=["content"])
         # The links are references now: Wagtail's usage counts them.
         ReferenceIndex.create_or_update_for_object(model.objects.get(pk=page.pk))
