@@ -46,6 +46,8 @@ def test_blogger_author_is_kept_and_shown_on_the_post(blog, client):
         "name": "Priya Sen",
         "url": PROFILE,
     }
+    listing = text(client.get(blog.url).content.decode())
+    assert "By Priya Sen" in listing and "By Arjun Das" in listing
     midnight = PostPage.objects.get(title="Half Past Midnight")
     html = client.get(midnight.url).content.decode()
     assert "By Arjun Das" in text(html)  # no profile link in the export

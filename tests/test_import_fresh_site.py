@@ -114,6 +114,10 @@ def test_dates_archives_and_feeds_are_in_the_blogs_time_zone(blog, client):
     august = client.get(f"{blog.url}2014/08/").content.decode()
     assert "Half Past Midnight" not in august
     assert "The Tram at Dawn" in august
+    # The archive widget groups months the same way.
+    widget = client.get(blog.url).content.decode()
+    assert '2014/09/">September</a> <span class="count">(1)' in widget
+    assert '2014/08/">August</a> <span class="count">(1)' in widget
     rss = client.get(f"{blog.url}feed/").content.decode()
     assert "<pubDate>Thu, 28 Aug 2014 08:10:00 +0530</pubDate>" in rss
     atom = client.get(f"{blog.url}feed/atom/").content.decode()
