@@ -112,15 +112,3 @@ class FormToken:
     def release(self, token: str) -> None:
         """Undo `use` when the submission could not be stored after all."""
         cache.delete(_used_key(token))
-
-
-def reissue(token: str, now: datetime.datetime | None = None) -> str | None:
-    """A fresh token for the same form and subject as `token` (None if damaged).
-
-    A page served from a cache carries the token it was rendered with; the
-    cache refills the field with this so each reader gets a token of their own.
-    """
-    data = _load(token)
-    if data is None or not isinstance(data.get("f"), str):
-        return None
-    return _dump(data["f"], str(data.get("s", "")), now or timezone.now())
