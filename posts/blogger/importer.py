@@ -223,7 +223,12 @@ class BloggerImporter:
         stages.comments.finish()
         target = stages.target
         rewrite_old_links(stages.pages.addresses.pages_with_old_links)
-        write_redirects(stages.pages.addresses, target.blog_url, self.report)
+        write_redirects(
+            stages.pages.addresses,
+            target.blog_url,
+            self.report,
+            may_retarget=stages.rights.may_retarget_redirects,
+        )
         stages.image_source.close()
         self.report.images = stages.image_source.report()
         self._take_identity(target)

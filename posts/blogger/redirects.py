@@ -106,8 +106,11 @@ def _rewrite_chunk(chunk: list[int]) -> None:
         ReferenceIndex.create_or_update_for_object(model.objects.get(pk=page.pk))
 
 
-def write_redirects(addresses: OldAddresses, blog_url: str, report: Report) -> None:
-    """A permanent redirect from every old address to its new page."""
+def write_redirects(
+    addresses: OldAddresses, blog_url: str, report: Report, may_retarget: bool = True
+) -> None:
+    """A permanent redirect from every old address to its new page; a redirect
+    already on the site is retargeted only when ``may_retarget``."""
     wanted: dict[str, tuple[int | None, str]] = {}
     for old_path, page_id in addresses.pages:
         wanted[Redirect.normalise_path(old_path)] = (page_id, "")
@@ -129,10 +132,12 @@ def write_redirects(addresses: OldAddresses, blog_url: str, report: Report) -> N
         wanted["/feeds/posts/default"] = (None, f"{blog_url}feed/atom/")
     paths = list(wanted)
     for start in range(0, len(paths), 500):
-        _write_chunk(paths[start : start + 500], wanted, report)
+        _write_chunk(paths[start : start + 500], wanted, report, may_retarget)
 
 
-def _write_chunk(chunk: list[str], wanted: dict, report: Report) -> None:
+def _write_chunk(
+    chunk: list[str], wanted: dict, report: Report, may_retarget: bool
+) -> None:
     existing = {
         r.old_path: r
         for r in Redirect.objects.filter(old_path__in=chunk, site__isnull=True)
@@ -156,6 +161,12 @@ def _write_chunk(chunk: list[str], wanted: dict, report: Report) -> None:
             or redirect.redirect_link != link
             or not redirect.is_permanent
         ):
+            if not may_retarget:
+                report.skip(
+                    "redirects",
+                    "refused: the importing user may not change existing redirects",
+                )
+                continue
             redirect.redirect_page_id = page_id
             redirect.redirect_link = link
             redirect.is_permanent = True

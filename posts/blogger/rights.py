@@ -86,6 +86,13 @@ class ImportRights:
         return page.is_child_of(self.home) and page.specific_class is StandardPage
 
     @property
+    def may_retarget_redirects(self) -> bool:
+        """May the import point a redirect already on the site somewhere else?"""
+        return self.unrestricted or self.user.has_perm(
+            "wagtailredirects.change_redirect"
+        )
+
+    @property
     def comment_status(self) -> str:
         """The status an approved comment of the export arrives with."""
         if self.unrestricted or may_moderate(self.user):
