@@ -16,19 +16,35 @@ SQLite with the local-memory cache, once on PostgreSQL (database
 
 The built databases are kept in $TMPDIR/bench_serving and reused while the
 export's size is unchanged (BENCH_REBUILD=1 builds them again).
+
+Crawl mode (`bench_serving.py crawl-sqlite crawl-postgres`): a crawler reading
+the long tail. Each run builds its database afresh and imports the export (on
+PostgreSQL the crawl starts as the import ends: no manual ANALYZE), tops up
+CRAWL_HOT posts to 200 comments, then, on production settings (page cache on,
+nothing of these posts cached yet), fetches CRAWL_POSTS distinct posts of about
+10 comments and the 200-comment posts once each with 2 clients. Beside it, in
+the same run and interleaved in small rounds, the home page of a `wagtail start`
+project (generated into a temporary folder, migrated onto the same database
+server) is served uncached by the same gunicorn configuration (2 workers) on
+the next port; the result is printed as ratios of p50s. PostgreSQL:
+BENCH_CRAWL_PG_URL (its `public` schema is emptied; the starter project uses a
+`starter` schema) and BENCH_CRAWL_REDIS_URL.
 """
 
 from __future__ import annotations
 
 import os
+import random
 import re
 import shutil
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -194,16 +210,18 @@ def postgres_database() -> str:
     return url
 
 
-def start(env):
+def start(env, *, port: int = PORT, cwd: Path = ROOT, app: str = "", probe: str = ""):
+    """gunicorn with our gunicorn.conf.py and 2 workers (another app if given)."""
     genv = dict(
         env,
-        GUNICORN_BIND=f"127.0.0.1:{PORT}",
+        GUNICORN_BIND=f"127.0.0.1:{port}",
         GUNICORN_WORKERS="2",
         GUNICORN_ACCESS_LOG="",
     )
+    command = [str(Path(PY).parent / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py")]
     proc = subprocess.Popen(  # noqa: S603
-        [str(Path(PY).parent / "gunicorn"), "-c", "gunicorn.conf.py"],
-        cwd=ROOT,
+        [*command, app] if app else command,
+        cwd=cwd,
         env=genv,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
@@ -211,7 +229,7 @@ def start(env):
     )
     for _ in range(120):
         try:
-            fetch("/static/css/site.css")
+            fetch(probe or "/static/css/site.css", port=port)
             return proc
         except OSError:
             time.sleep(0.25)
@@ -229,8 +247,8 @@ def stop(proc) -> None:
             proc.wait()
 
 
-def fetch(path: str):
-    with urllib.request.urlopen(f"http://127.0.0.1:{PORT}{path}", timeout=30) as r:  # noqa: S310
+def fetch(path: str, port: int = PORT):
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=30) as r:  # noqa: S310
         return r.status, r.headers, r.read()
 
 
@@ -399,25 +417,230 @@ def profile(database_url: str) -> None:
     print(manage(env, "shell", stdin=PROFILE.format(path=pages["post"])))
 
 
+# Crawl mode ------------------------------------------------------------------
+
+CRAWL_POSTS = int(os.environ.get("BENCH_CRAWL_POSTS", "400"))
+CRAWL_HOT = int(os.environ.get("BENCH_CRAWL_HOT", "40"))
+CRAWL_ROUNDS = 20
+CRAWL_CLIENTS = 2
+CRAWL_PG_URL = os.environ.get("BENCH_CRAWL_PG_URL", f"{PG_SERVER}/h_serving_crawl")
+CRAWL_REDIS_URL = os.environ.get("BENCH_CRAWL_REDIS_URL", REDIS_URL)
+STARTER_PORT = PORT + 1
+
+CRAWL_CONTENT = """
+import random
+from django.db.models import Count, Q
+from posts.models import PostPage
+from readers.models import Comment
+posts = list(PostPage.objects.live().annotate(n=Count("reader_comments",
+    filter=Q(reader_comments__status="approved"))).order_by("pk"))
+rng = random.Random(16)
+rng.shuffle(posts)
+hot, rest = posts[:{hot}], posts[{hot}:]
+words = ["kimchi", "seoul", "grammar", "winter", "https://example.org/a",
+         "thanks", "question"]
+for post in hot:
+    made = Comment.objects.bulk_create(
+        Comment(page=post, author_name=f"Bench reader {{n}}",
+                author_email=f"r{{n}}@example.org",
+                body=" ".join(rng.choice(words) for _ in range(40)),
+                status="approved")
+        for n in range(max(0, 200 - post.n)))
+    replies = made[1::3]
+    for reply, parent in zip(replies, made[::3]):
+        reply.parent = parent
+    Comment.objects.bulk_update(replies, ["parent"])
+    print("HOT", post.url)
+for post in rest:
+    if 8 <= post.n <= 12:
+        print("POST", post.url)
+"""
+
+STARTER_LOCAL = """
+import dj_database_url
+
+SECRET_KEY = {secret!r}
+ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
+DATABASES = {{
+    "default": dj_database_url.parse(
+        {url!r}, conn_max_age=60, conn_health_checks=True
+    )
+}}
+if {schema!r}:
+    DATABASES["default"]["OPTIONS"] = {{"options": "-c search_path=" + {schema!r}}}
+"""
+
+
+def psql(url: str, sql: str) -> None:
+    subprocess.run(  # noqa: S603
+        ["psql", "-q", url, "-c", sql],  # noqa: S607
+        check=True,
+        capture_output=True,
+    )
+
+
+def starter_project(folder: Path, database_url: str) -> dict:
+    """`wagtail start` into `folder`, migrated; the env its gunicorn runs with."""
+    subprocess.run(  # noqa: S603
+        [str(Path(PY).parent / "wagtail"), "start", "starter", str(folder)],
+        check=True,
+        capture_output=True,
+    )
+    schema = ""
+    if database_url.startswith("postgres"):
+        schema = "starter"
+        psql(
+            database_url, "DROP SCHEMA IF EXISTS starter CASCADE; CREATE SCHEMA starter"
+        )
+    else:
+        database_url = f"sqlite:///{folder / 'db.sqlite3'}"
+    (folder / "starter/settings/local.py").write_text(
+        STARTER_LOCAL.format(secret=SECRET, url=database_url, schema=schema)
+    )
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL"))
+    }
+    env["DJANGO_SETTINGS_MODULE"] = "starter.settings.production"
+    for command in (
+        ["migrate", "--noinput", "-v0"],
+        ["collectstatic", "--noinput", "-v0"],
+    ):
+        subprocess.run([PY, "manage.py", *command], cwd=folder, env=env, check=True)  # noqa: S603
+    return env
+
+
+def timed_fetch(path: str, port: int) -> tuple[float, str]:
+    started = time.perf_counter()
+    status, headers, _ = fetch(path, port=port)
+    elapsed = (time.perf_counter() - started) * 1000
+    assert status == 200, (path, status)
+    return elapsed, headers.get("X-Page-Cache", "")
+
+
+def fetch_all(paths: list[str], port: int) -> list[tuple[float, str]]:
+    with ThreadPoolExecutor(CRAWL_CLIENTS) as pool:
+        return list(pool.map(lambda p: timed_fetch(p, port), paths))
+
+
+def crawl(kind: str, database_url: str, redis_url: str = "") -> list[str]:
+    """Import, then crawl distinct posts beside the starter page; ratios."""
+    print(f"\n### Crawl: {kind}\n", flush=True)
+    if database_url.startswith("postgres"):
+        server, name = database_url.rsplit("/", 1)
+        subprocess.run(  # noqa: S603
+            ["createdb", f"--maintenance-db={server}/postgres", name],  # noqa: S607
+            capture_output=True,
+        )  # fails harmlessly when it exists
+        psql(database_url, "DROP SCHEMA public CASCADE; CREATE SCHEMA public")
+    else:
+        for old in WORK.glob(database_url.rsplit("/", 1)[1] + "*"):
+            old.unlink()
+    if redis_url:
+        subprocess.run(  # noqa: S603
+            ["redis-cli", "-u", redis_url, "flushdb"],  # noqa: S607
+            check=True,
+            capture_output=True,
+        )
+    env = env_for(database_url, redis=False, page_cache=600, fragments=600)
+    if redis_url:
+        env["REDIS_URL"] = redis_url
+    started = time.monotonic()
+    build(env)
+    out = manage(env, "shell", stdin=CRAWL_CONTENT.format(hot=CRAWL_HOT))
+    hot = re.findall(r"^HOT (\S+)$", out, re.M)
+    posts = re.findall(r"^POST (\S+)$", out, re.M)
+    print(f"  imported and topped up in {time.monotonic() - started:.0f} s", flush=True)
+    if not (STATIC_ROOT / "staticfiles.json").exists():
+        manage(env, "collectstatic", "--noinput", "-v0")
+    rng = random.Random(400)
+    warmup, sample = posts[:4], rng.sample(posts[4:], CRAWL_POSTS)
+
+    with tempfile.TemporaryDirectory(prefix="bench-starter-") as folder:
+        starter_env = starter_project(Path(folder), database_url)
+        ours = start(env)
+        starter = start(
+            starter_env,
+            port=STARTER_PORT,
+            cwd=Path(folder),
+            app="starter.wsgi:application",
+            probe="/",
+        )
+        try:
+            # Per-process caches (site root paths, templates) and the site-wide
+            # fragments, as on a site that has served anything at all.
+            fetch_all(warmup * 3, PORT)
+            fetch_all(["/"] * 20, STARTER_PORT)
+            times = {"starter": [], "post": [], "hot": []}
+            hits = 0
+            per_round = CRAWL_POSTS // CRAWL_ROUNDS
+            hot_per_round = max(1, CRAWL_HOT // CRAWL_ROUNDS)
+            for n in range(CRAWL_ROUNDS):
+                chunk = sample[n * per_round : (n + 1) * per_round]
+                hot_chunk = hot[n * hot_per_round : (n + 1) * hot_per_round]
+                times["starter"] += [
+                    t for t, _ in fetch_all(["/"] * per_round, STARTER_PORT)
+                ]
+                for name, paths in (("post", chunk), ("hot", hot_chunk)):
+                    for elapsed, cache in fetch_all(paths, PORT):
+                        times[name].append(elapsed)
+                        hits += cache == "hit"
+        finally:
+            stop(ours)
+            stop(starter)
+
+    def p(values, q):
+        values = sorted(values)
+        return values[min(len(values) - 1, int(q * len(values)))]
+
+    base = statistics.median(times["starter"])
+    lines = [
+        f"#### {kind}",
+        "",
+        "| page | requests | p50 ms | p90 ms | p50 / starter p50 | goal |",
+        "| --- | ---: | ---: | ---: | ---: | --- |",
+        f"| `wagtail start` home page | {len(times['starter'])} | {base:.1f} "
+        f"| {p(times['starter'], 0.9):.1f} | 1.0 | |",
+    ]
+    goals = {"post": ("post, ~10 comments", 2), "hot": ("post, 200 comments", 4)}
+    for name, (label, goal) in goals.items():
+        median = statistics.median(times[name])
+        ratio = median / base
+        lines.append(
+            f"| {label} | {len(times[name])} | {median:.1f} "
+            f"| {p(times[name], 0.9):.1f} | {ratio:.1f} "
+            f"| ≤ {goal}: {'met' if ratio <= goal else 'not met'} |"
+        )
+    lines += ["", f"Page cache hits among the crawled posts: {hits} (must be 0).", ""]
+    print("\n".join(lines), flush=True)
+    return lines
+
+
 def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     WORK.mkdir(parents=True, exist_ok=True)
-    if shutil.which("wrk") is None:
+    which = argv or ["sqlite", "postgres", "profile", "crawl-sqlite", "crawl-postgres"]
+    if {"sqlite", "postgres"} & set(which) and shutil.which("wrk") is None:
         print("wrk is not installed (apt-get install -y wrk)")
         return 1
     print(
-        f"Serving: {POSTS:,} posts, {COMMENTS:,} comments, hot post with "
+        f"Serving: {POSTS:,} posts, {COMMENTS:,} comments; hot post(s) with "
         f"{HOT_COMMENTS} comments; wrk {CONNECTIONS} connections {SECONDS} s; "
+        f"crawl {CRAWL_POSTS} posts + {CRAWL_HOT} hot, {CRAWL_CLIENTS} clients; "
         "gunicorn 2 workers on 127.0.0.1\n",
         flush=True,
     )
-    which = argv or ["sqlite", "postgres", "profile"]
     if "sqlite" in which:
         run("SQLite, local-memory cache", sqlite_database(), redis=False)
     if "postgres" in which:
         run("PostgreSQL, Redis", postgres_database(), redis=True)
     if "profile" in which:
         profile(sqlite_database())
+    if "crawl-sqlite" in which:
+        crawl("SQLite, local-memory cache", f"sqlite:///{WORK / 'crawl.sqlite3'}")
+    if "crawl-postgres" in which:
+        crawl("PostgreSQL, Redis", CRAWL_PG_URL, CRAWL_REDIS_URL)
     return 0
 
 
