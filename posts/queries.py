@@ -1,6 +1,7 @@
 """Named ways for other apps to ask about posts."""
 
 from .models import PostPage
+from .models.pages import LISTING_RENDITION, with_listing_images
 
 
 def published_posts(blog=None):
@@ -9,6 +10,7 @@ def published_posts(blog=None):
 
 
 def latest_posts(limit: int = 5):
-    """The newest live, public posts of the site."""
-    posts = PostPage.objects.published().specific().newest_first()
-    return list(posts.prefetch_related("tags")[:limit])
+    """The newest live, public posts of the site, with their labels and
+    listing pictures."""
+    posts = PostPage.objects.published().newest_first().prefetch_related("tags")
+    return with_listing_images(posts[:limit].as_own_types(), LISTING_RENDITION)

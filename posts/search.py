@@ -13,7 +13,6 @@ from django.db import DatabaseError
 from django.template.response import TemplateResponse
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
-from wagtail.models import Page
 
 from posts.korean import HANGUL_WORD, highlight_pattern, stem_query
 from posts.models import PostPage
@@ -48,7 +47,14 @@ def page_text(page) -> str:
         value = getattr(page, name, "")
         if value:
             parts.append(strip_tags(str(value)))
-    for block in getattr(page, "body", None) or []:
+    body = getattr(page, "body", None) or []
+    for index, raw in enumerate(getattr(body, "raw_data", [])):
+        if raw.get("type") == "image" and isinstance(raw.get("value"), dict):
+            # A figure's words, without loading its image (a query per result).
+            words = (v for k, v in raw["value"].items() if k != "image")
+            parts.extend(strip_tags(v) for v in words if v and isinstance(v, str))
+            continue
+        block = body[index]
         if block.block_type == "translation":
             value = block.value
             pieces = [value["original_title"], value["translator_note"], value["text"]]
@@ -113,9 +119,8 @@ def _results_page(request, query):
     except DatabaseError:
         # A query the full-text engine cannot parse finds nothing, never a 500.
         return None, []
-    by_pk = {
-        p.pk: p for p in Page.objects.filter(pk__in=[p.pk for p in found]).specific()
-    }
+    shown = PostPage.objects.filter(pk__in=[p.pk for p in found]).as_own_types()
+    by_pk = {p.pk: p for p in shown}
     items = []
     for result in found:
         page = by_pk.get(result.pk, result)

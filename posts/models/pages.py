@@ -5,7 +5,7 @@ import re
 from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
-from django.db.models import Max, Q
+from django.db.models import Max
 from django.http import Http404
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -30,6 +30,9 @@ from readers.mixins import CommentablePage
 
 from .labels import Label
 from .querysets import PostManager
+
+# The picture a listing shows beside each post (templates/includes/post_summary.html).
+LISTING_RENDITION = "fill-480x270"
 
 # "Dear Korean," / "Dear Sir," — the salutation a reader's letter opens with.
 LETTER_OPENING = re.compile(r"Dear\b[^,\n]{0,40},", re.IGNORECASE)
@@ -74,12 +77,17 @@ class PostIndexPage(RoutablePageMixin, Page):
             shown = paginator.page(paginator.num_pages)
         # Only `?page=N` of a page that exists, spelled as we spell it, is cached.
         page_cache.query_used(request, "page", str(shown.number))
+        # The posts as their own types, with their pictures: a fixed number of
+        # queries whatever the mix of post types and pictures on the page.
+        shown.object_list = with_listing_images(
+            shown.object_list.as_own_types(), LISTING_RENDITION
+        )
         return shown
 
     def get_context(self, request, *args, listing=None, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         if listing is None:
-            listing = self.posts()
+            listing = PostPage.objects.published(self).newest_first()
         # Listings show each post's labels: one query for the page, not one a post.
         context["posts"] = self.paginate(request, listing.prefetch_related("tags"))
         return context
@@ -97,7 +105,7 @@ class PostIndexPage(RoutablePageMixin, Page):
     @re_path(r"^label/(?P<tag_slug>[^/]+)/$", name="label")
     def label_view(self, request, tag_slug):
         tag = self._find_label(tag_slug)
-        listing = self.posts_with_label(tag)
+        listing = PostPage.objects.published(self).with_label(tag)
         count = listing.count()
         if not count:
             raise Http404("No posts with this label")
@@ -125,7 +133,7 @@ class PostIndexPage(RoutablePageMixin, Page):
         # Years 1 and 9999 overflow once shifted to UTC; year 0 does not exist.
         if not datetime.MINYEAR < year < datetime.MAXYEAR:
             raise Http404("No such year")
-        listing = PostPage.objects.published(self).in_month(year, month).specific()
+        listing = PostPage.objects.published(self).in_month(year, month)
         count = listing.count()
         if not count:
             raise Http404("No posts in this period")
@@ -174,6 +182,23 @@ class PostIndexPage(RoutablePageMixin, Page):
         except Http404:
             return False
         return True
+
+    def route(self, request, path_components):
+        """A post's address is found in one query, as the post it is.
+
+        Wagtail would read the child page, then its specific row (two queries
+        for every post view). The blog's own routes still come first.
+        """
+        if len(path_components) == 1 and not self.slug_is_route(path_components[0]):
+            post = self.post_for_slug(path_components[0])
+            if post is not None:
+                return post.route(request, [])
+        return super().route(request, path_components)
+
+    def post_for_slug(self, slug: str):
+        """The post (as its own page type) at ``slug`` under this blog, or None."""
+        found = PostPage.objects.child_of(self).filter(slug=slug).as_own_types()
+        return found[0] if found else None
 
     def label_url(self, tag) -> str:
         return self.url + self.reverse_subpage("label", args=[tag.slug])
@@ -324,17 +349,30 @@ class PostPage(CommentablePage, Page):
         return min(dates, default=None)
 
     @property
-    def listing_image(self):
-        """The first library image of the body: listings and Open Graph use it.
-
-        Read from the raw stream so the rest of the body is not loaded.
-        """
+    def listing_image_id(self) -> int | None:
+        """The id of the body's first library image, read from the raw stream
+        so the rest of the body is not loaded."""
         for block in self.body.raw_data:
             value = block.get("value")
             if block.get("type") == "image" and isinstance(value, dict):
                 if value.get("image"):
-                    return get_image_model().objects.filter(pk=value["image"]).first()
+                    return value["image"]
         return None
+
+    @property
+    def listing_image(self):
+        """The first library image of the body: listings and Open Graph use it.
+
+        Listings read all their posts' images at once (`with_listing_images`).
+        """
+        if not hasattr(self, "_listing_image"):
+            image_id = self.listing_image_id
+            self._listing_image = (
+                get_image_model().objects.filter(pk=image_id).first()
+                if image_id
+                else None
+            )
+        return self._listing_image
 
     def has_translation(self) -> bool:
         return any(block.block_type == "translation" for block in self.body)
@@ -342,36 +380,20 @@ class PostPage(CommentablePage, Page):
     def blog(self):
         return PostIndexPage.objects.ancestor_of(self).first()
 
-    def _neighbour(self, older: bool):
-        if self.date is None or self.pk is None:
-            return None
-        if older:
-            condition = Q(date__lt=self.date) | Q(date=self.date, pk__lt=self.pk)
-            order = ("-date", "-pk")
-        else:
-            condition = Q(date__gt=self.date) | Q(date=self.date, pk__gt=self.pk)
-            order = ("date", "pk")
-        return (
-            PostPage.objects.published()
-            .sibling_of(self, inclusive=False)
-            .filter(condition)
-            .order_by(*order)
-            .first()
-        )
+    def _surroundings(self):
+        if not hasattr(self, "_surrounding_posts"):
+            self._surrounding_posts = PostPage.objects.published().surrounding(self)
+        return self._surrounding_posts
 
     @property
     def previous_post(self):
         """The next older readable post of the same blog, or None."""
-        if not hasattr(self, "_previous_post"):
-            self._previous_post = self._neighbour(older=True)
-        return self._previous_post
+        return self._surroundings().older
 
     @property
     def next_post(self):
         """The next newer readable post of the same blog, or None."""
-        if not hasattr(self, "_next_post"):
-            self._next_post = self._neighbour(older=False)
-        return self._next_post
+        return self._surroundings().newer
 
     @property
     def labels(self):
@@ -382,10 +404,26 @@ class PostPage(CommentablePage, Page):
 
     @property
     def related_posts(self):
-        """Up to five posts sharing the most labels with this one."""
-        if not hasattr(self, "_related_posts"):
-            self._related_posts = PostPage.objects.published().related_to(self)
-        return self._related_posts
+        """Up to five posts sharing the most labels with this one; read in the
+        same query as the neighbours."""
+        return self._surroundings().related
+
+
+def with_listing_images(posts, *filter_specs: str) -> list:
+    """``posts`` as a list, their listing images read in one query for all,
+    each with its renditions for ``filter_specs`` (one more query)."""
+    posts = list(posts)
+    wanted = {p: p.listing_image_id for p in posts if isinstance(p, PostPage)}
+    ids = {image_id for image_id in wanted.values() if image_id}
+    images = {}
+    if ids:
+        found = get_image_model().objects.filter(pk__in=ids)
+        if filter_specs:
+            found = found.prefetch_renditions(*filter_specs)
+        images = {image.pk: image for image in found}
+    for post, image_id in wanted.items():
+        post._listing_image = images.get(image_id)
+    return posts
 
 
 class QuestionPostPage(PostPage):

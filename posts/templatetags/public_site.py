@@ -95,7 +95,8 @@ def post_jsonld(context, page):
     """BlogPosting structured data as a data block (never executed)."""
     request = _request(context)
     url = absolute(request, page.get_url(request))
-    site = page.get_site()
+    # The request's site is already known; page.get_site() would query again.
+    site = Site.find_for_request(request) if request else page.get_site()
     site_name = (site.site_name if site else "") or "Ask a Korean!"
     home_url = absolute(request, "/")
     publisher = {"@type": "Organization", "name": site_name, "url": home_url}
