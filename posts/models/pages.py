@@ -31,8 +31,9 @@ from readers.mixins import CommentablePage
 from .labels import Label
 from .querysets import PostManager
 
-# The picture a listing shows beside each post (templates/includes/post_summary.html).
-LISTING_RENDITION = "fill-480x270"
+# The picture a listing shows beside each post: the spec in
+# templates/includes/post_summary.html (tests/test_query_budgets.py checks they agree).
+LISTING_RENDITION = "fill-480x300"
 
 # "Dear Korean," / "Dear Sir," — the salutation a reader's letter opens with.
 LETTER_OPENING = re.compile(r"Dear\b[^,\n]{0,40},", re.IGNORECASE)
