@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import pre_migrate
 
 from plumbing.sharedcache import create_cache_tables
 
@@ -12,4 +12,4 @@ class PlumbingConfig(AppConfig):
     verbose_name = "Plumbing"
 
     def ready(self):
-        post_migrate.connect(create_cache_tables, sender=self)
+        pre_migrate.connect(create_cache_tables, sender=self)

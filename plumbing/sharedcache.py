@@ -37,7 +37,8 @@ class CacheRouter:
 
 
 def create_cache_tables(using: str = "default", **kwargs) -> None:
-    """After `migrate`: the database cache's table, where the router puts it."""
+    """Before `migrate` (whose post-migrate steps may already save and so bump
+    versions): the database cache's table, where the router puts it."""
     backends = [c["BACKEND"] for c in settings.CACHES.values()]
     if not any(b.endswith("DatabaseCache") for b in backends):
         return
