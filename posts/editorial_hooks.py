@@ -16,9 +16,11 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.template import engines
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.html import format_html
 from wagtail import hooks
 from wagtail.admin.ui.components import Component
 from wagtail.models import Revision, WorkflowState
@@ -29,6 +31,7 @@ from posts.review import UNCHECKED_MESSAGE, may_cancel_workflow
 from readers import closure
 
 CLOSING_WINDOW = datetime.timedelta(days=7)
+DATE_PICKER_JS = "posts/admin/date-picker-clear.js"
 PANEL_LIMIT = 20
 
 PANEL_TEMPLATE = """{% load wagtailadmin_tags %}
@@ -133,7 +136,10 @@ def edit_link(page) -> str:
 def scheduled_posts(user, now=None):
     """Posts waiting to go live and live posts due to expire, soonest first."""
     now = now or timezone.now()
-    posts = publishable_posts(user)
+    if can_publish_posts(user):
+        posts = publishable_posts(user)
+    else:  # an author sees when their own approved posts will appear
+        posts = PostPage.objects.filter(owner=user).defer_streamfields()
     rows = []
     revisions = list(
         Revision.objects.page_revisions()
@@ -300,11 +306,18 @@ def say_when_a_translation_went_out_unchecked(request, page):
         messages.warning(request, UNCHECKED_MESSAGE.format(title=page.title))
 
 
+@hooks.register("insert_editor_js")
+def date_picker_keeps_save_buttons_clear():
+    return format_html('<script src="{}"></script>', static(DATE_PICKER_JS))
+
+
 @hooks.register("construct_homepage_panels")
 def add_editorial_panels(request, panels):
     user = request.user
     publisher = can_publish_posts(user)
     if publisher:
+        panels.append(ScheduledPostsPanel(user))
+    elif scheduled_posts(user):
         panels.append(ScheduledPostsPanel(user))
     if publisher or user.has_perm("readers.change_comment"):
         panels.append(CommentsClosingPanel(user))
