@@ -95,3 +95,34 @@ def test_editors_without_permission_cannot_import(blog, client):
     assert client.get("/admin/blogger-import/").status_code in (302, 403)
     assert client.post("/admin/blogger-import/", {}).status_code in (302, 403)
     assert not BloggerImport.objects.exists()
+
+
+def test_report_links_each_created_page_and_its_redirects(
+    blog, admin_client, django_capture_on_commit_callbacks
+):
+    from wagtail.contrib.redirects.models import Redirect
+
+    from posts.models import LegacyEntry
+
+    export = (FIXTURES / "seed-classic.xml").read_bytes()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = upload(admin_client, "blog.xml", export)
+    page = admin_client.get(response["Location"]).content.decode()
+
+    created = LegacyEntry.objects.filter(page__isnull=False).select_related("page")
+    assert created.exists()
+    assert f"Pages this import created ({created.count()})" in page
+    for entry in created:
+        assert f'href="/admin/pages/{entry.page_id}/edit/"' in page
+    redirects = Redirect.objects.filter(redirect_page__isnull=False)
+    assert redirects.exists()
+    for redirect in redirects:
+        assert redirect.old_path in page
+
+    # Imported again, nothing is new: no page is listed as created.
+    with django_capture_on_commit_callbacks(execute=True):
+        again = upload(admin_client, "blog.xml", export)
+    assert (
+        "Pages this import created"
+        not in admin_client.get(again["Location"]).content.decode()
+    )

@@ -7,13 +7,15 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from wagtail.contrib.redirects.models import Redirect
 
-from posts.models import BloggerImport
+from posts.models import BloggerImport, LegacyEntry
 
 from .report import DEFAULT_QUESTION_OPENING
 from .tasks import current_progress, run_blogger_import
 
 MAX_UPLOAD_BYTES = 500 * 1024 * 1024
+LINKS_SHOWN = 500  # pages and redirects listed by name in a report
 
 
 def can_import(user) -> bool:
@@ -84,6 +86,35 @@ def index(request):
     )
 
 
+def written_by(job: BloggerImport):
+    """The pages a finished import created, and the redirects to them.
+
+    Read back from the legacy entries the import recorded while it ran (an
+    import records each Blogger entry it turned into a page), so the report
+    needs no list of its own. Returns (entries, redirects, how many entries).
+    """
+    report = job.report or {}
+    if job.finished_at is None or report.get("dry_run"):
+        return [], [], 0
+    entries = (
+        LegacyEntry.objects.filter(
+            page__isnull=False,
+            imported_at__gte=job.created_at,
+            imported_at__lte=job.finished_at,
+        )
+        .select_related("page")
+        .order_by("page__path")
+    )
+    total = entries.count()
+    shown = list(entries[:LINKS_SHOWN])
+    redirects = list(
+        Redirect.objects.filter(redirect_page__in=[e.page_id for e in shown])
+        .select_related("redirect_page")
+        .order_by("old_path")[:LINKS_SHOWN]
+    )
+    return shown, redirects, total
+
+
 def detail(request, pk: int):
     if not can_import(request.user):
         raise PermissionDenied
@@ -96,6 +127,7 @@ def detail(request, pk: int):
     counts = report.get("counts", {})
     rows = [(k, counts[k]) for k in order if k in counts]
     rows += [(k, v) for k, v in counts.items() if k not in order]
+    created, redirects, created_total = written_by(job)
     return TemplateResponse(
         request,
         "posts/blogger_import/detail.html",
@@ -108,5 +140,8 @@ def detail(request, pk: int):
             "rows": rows,
             "skipped": sorted((report.get("skipped") or {}).items()),
             "report": report,
+            "created": created,
+            "created_total": created_total,
+            "redirects": redirects,
         },
     )
