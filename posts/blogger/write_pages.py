@@ -18,6 +18,7 @@ from posts.models import (
     Publication,
     QuestionPostPage,
 )
+from posts.models.workflows import translation_signature
 
 from .bulk import BulkPageWriter
 from .formats import number_of
@@ -266,6 +267,9 @@ class PageStore:
                 self.report.count("question posts", "created")
             else:
                 page = PostPage(**common)
+            # As publishing would flag it (posts.review): a translation no
+            # translator of this site has checked.
+            page.translation_unchecked = page.live and bool(translation_signature(page))
             tag_ids = self._tag_ids(entry.labels)
         writer = self.writers[kind]
         page.slug = writer.unique_slug(plan.slug_source, plan.title)
