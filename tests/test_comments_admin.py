@@ -45,7 +45,9 @@ def test_reader_comment_waits_in_the_queue_then_a_moderator_approves_it(
     """The issue's whole story: comment, queue, approve, visible."""
     reader = type(client)()
     reader.post(post_url(post), form_data(post, body="Is kimchi always spicy?"))
-    assert "Is kimchi always spicy?" not in text(reader.get(post.url))
+    # The reader is told it awaits moderation; nobody else sees it yet.
+    assert "awaiting moderation" in text(reader.get(post.url))
+    assert "Is kimchi always spicy?" not in text(type(client)().get(post.url))
 
     queue = text(client.get(INDEX, {"status": "pending"}))
     assert "Is kimchi always spicy?" in queue

@@ -50,11 +50,11 @@ def test_published_and_held_comments_get_the_same_answer(client, post):
     assert Comment.objects.get(body="A").status == Comment.Status.APPROVED
     assert Comment.objects.get(body="B").status == Comment.Status.PENDING
     assert known.redirect_chain == other.redirect_chain
-    assert known.redirect_chain[0][0].endswith("#comments")
+    assert known.redirect_chain[0][0].endswith("#comment-confirmation")
 
     def notice(response):
         html = response.content.decode()
-        start = html.index('class="messages')
-        return html[start : html.index("</div>", start)]
+        start = html.index('class="comment-confirmation__title')
+        return html[start : html.index("</p>", start)]
 
     assert notice(known) == notice(other)
