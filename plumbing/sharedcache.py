@@ -10,15 +10,58 @@ which a file-based cache cannot promise.
 On SQLite the cache lives in a database file of its own (`CacheRouter`): a page
 stored on a miss then never waits for, nor holds, the site's write lock.
 `manage.py migrate` creates the cache table (`create_cache_tables`).
+
+`SharedDatabaseCache` is Django's database cache with one fix that counting
+needs: Django's `incr` reads, then writes the value again with the *default*
+timeout, so two workers counting at once could both read 3 and write 4, and a
+15-minute login window became 5 minutes. Here `incr` locks the row (SQLite: the
+IMMEDIATE transaction holds the write lock) and changes the value alone.
 """
 
 from __future__ import annotations
 
+import base64
+import pickle
+
 from django.conf import settings
+from django.core.cache.backends.db import DatabaseCache
 from django.core.management import call_command
+from django.db import connections, router, transaction
+from django.utils.timezone import now as tz_now
 
 CACHE_APP_LABEL = "django_cache"  # the app label of Django's cache entry model
 CACHE_DATABASE = "cache"
+
+
+class SharedDatabaseCache(DatabaseCache):
+    """Django's database cache, with an `incr` that counts every hit once."""
+
+    def incr(self, key, delta=1, version=None):
+        key = self.make_and_validate_key(key, version=version)
+        db = router.db_for_write(self.cache_model_class)
+        connection = connections[db]
+        quote = connection.ops.quote_name
+        table, cache_key = quote(self._table), quote("cache_key")
+        lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+        now = tz_now().replace(microsecond=0, tzinfo=None)
+        with transaction.atomic(using=db), connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {quote('value')} FROM {table} "  # noqa: S608  quoted names
+                f"WHERE {cache_key} = %s AND {quote('expires')} > %s{lock}",
+                [key, connection.ops.adapt_datetimefield_value(now)],
+            )
+            row = cursor.fetchone()
+            if row is None:
+                raise ValueError(f"Key '{key}' not found")
+            stored = connection.ops.process_clob(row[0])
+            value = pickle.loads(base64.b64decode(stored.encode())) + delta  # noqa: S301  our own rows
+            pickled = pickle.dumps(value, self.pickle_protocol)
+            cursor.execute(
+                f"UPDATE {table} SET {quote('value')} = %s "  # noqa: S608
+                f"WHERE {cache_key} = %s",
+                [base64.b64encode(pickled).decode("latin1"), key],
+            )
+        return value
 
 
 class CacheRouter:

@@ -400,6 +400,38 @@ def test_the_comment_rate_limit_counts_across_both_servers(stack):
     assert statuses == [302] * 5 + [429]
 
 
+def test_a_burst_of_comments_on_both_servers_gets_exactly_the_limit(stack):
+    """Ten at once, from one address, over four workers: five pass."""
+    servers = stack.servers * 5
+    visitors = [reader("10.20.0.6") for _ in servers]
+    forms = [
+        comment_form(visitor, server, stack.post)
+        for visitor, server in zip(visitors, servers, strict=True)
+    ]
+    time.sleep(3.2)
+
+    def send(n: int) -> int:
+        return (
+            visitors[n]
+            .post(
+                f"{servers[n].url}/comments/{stack.post_id}/post/",
+                {
+                    **forms[n],
+                    "name": "Soo",
+                    "email": "soo@example.org",
+                    "body": f"At once, no. {n}",
+                },
+                allow_redirects=False,
+                timeout=60,
+            )
+            .status_code
+        )
+
+    with ThreadPoolExecutor(len(servers)) as pool:
+        statuses = sorted(pool.map(send, range(len(servers))))
+    assert statuses == [302] * 5 + [429] * 5
+
+
 def test_the_login_throttle_counts_across_both_servers(stack):
     statuses = []
     for server in stack.servers * 3:

@@ -53,7 +53,7 @@ DATABASES = {
 if not REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "BACKEND": "plumbing.sharedcache.SharedDatabaseCache",
             "LOCATION": "django_cache",
             "KEY_PREFIX": os.environ.get("DJANGO_CACHE_PREFIX", "atk"),
             "OPTIONS": {
