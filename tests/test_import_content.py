@@ -80,6 +80,7 @@ def test_small_icon_inside_a_sentence_stays_inline(blog, client, tmp_path):
     assert '<img class="inline-image" src="https://example.org/pdf.png"' in paragraph
     assert 'width="16"' in paragraph
     assert "<figure" not in html
+    assert paragraph.count("<a ") == 1  # the icon and its words: one link
 
 
 def test_floated_picture_keeps_its_side_width_and_link_to_the_original(

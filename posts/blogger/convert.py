@@ -140,19 +140,35 @@ class Paragraph:
 
     def html(self, drop: frozenset = frozenset()) -> str:
         out = []
+        opened: list = []  # marks open at this point, outermost first
+
+        def close_to(depth: int) -> None:
+            while len(opened) > depth:
+                out.append(f"</{opened.pop()[0]}>")
+
         for marks, text in _merge(self.pieces):
             if text is None:
+                close_to(0)
                 out.append("<br/>")
                 continue
             marks = [m for m in marks if m[0] not in drop]
-            opening = "".join(_open(m) for m in marks)
-            closing = "".join(f"</{m[0]}>" for m in reversed(marks))
-            inner = (
+            # Marks shared with the piece before stay open: an icon and the
+            # words after it inside one link make one link.
+            shared = 0
+            while shared < min(len(opened), len(marks)) and (
+                opened[shared] == marks[shared]
+            ):
+                shared += 1
+            close_to(shared)
+            for mark in marks[shared:]:
+                out.append(_open(mark))
+                opened.append(mark)
+            out.append(
                 text.html()
                 if isinstance(text, InlineImage)
                 else escape(text, quote=False)
             )
-            out.append(f"{opening}{inner}{closing}")
+        close_to(0)
         inner = "".join(out)
         # No line breaks at the edges of a paragraph.
         while inner.startswith("<br/>"):
