@@ -143,6 +143,36 @@ def test_frontend_cache_and_shared_services_come_from_environment():
     assert frontend["LOCATION"] == "http://varnish.internal:6081"
 
 
+@pytest.mark.parametrize(
+    "database_url, cache_database",
+    [
+        ("postgres://blog:pw@db.internal:5432/blog", None),
+        ("sqlite:////srv/blog/db.sqlite3", "/srv/blog/cache.sqlite3"),
+    ],
+)
+def test_without_redis_every_process_shares_the_database_cache(
+    database_url, cache_database
+):
+    script = (
+        "import json; from django.conf import settings as s; print(json.dumps(["
+        "s.CACHES['default']['BACKEND'], s.DATABASES.get('cache', {}).get('NAME'),"
+        "s.DATABASE_ROUTERS]))"
+    )
+    result = run_manage(
+        "shell",
+        "-c",
+        script,
+        env_overrides={"DATABASE_URL": database_url},
+        drop=("REDIS_URL",),
+    )
+    assert result.returncode == 0, result.stderr
+    backend, name, routers = json.loads(result.stdout.splitlines()[-1])
+    # Not a per-process memory cache: one for every worker, process and machine.
+    assert backend == "plumbing.sharedcache.SharedDatabaseCache"
+    assert name == cache_database
+    assert bool(routers) == (cache_database is not None)
+
+
 @pytest.fixture
 def secure_site(monkeypatch, blog):
     post = publish(PostPageFactory(parent=blog, title="Kimchi and winter"))
