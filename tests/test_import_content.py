@@ -327,3 +327,30 @@ def test_hidden_picture_in_the_library_is_the_listing_picture(blog, client, tmp_
 )
 def test_blogger_picker_colours_keep_their_kind(style, css_class):
     assert classes_for(style) == [css_class]
+
+
+def test_picture_in_the_library_links_to_its_full_size_file(blog, client, tmp_path):
+    folder = tmp_path / "pictures"
+    folder.mkdir()
+    shutil.copy(IMAGE_FIXTURES / "lantern.png", folder / "lantern.png")
+    base = "http://1.bp.blogspot.com/-AbC/VxY/AAAAAAAAAQ/zZz"
+    export = write_export(
+        tmp_path / "export.xml",
+        [
+            Post(
+                f'<div class="separator"><a href="{base}/s1600/lantern.png">'
+                f'<img src="{base}/s320/lantern.png" width="320"/></a></div>'
+            )
+        ],
+    )
+
+    call_command(
+        "import_blogger", export, "--images", str(folder), stdout=io.StringIO()
+    )
+
+    post = PostPage.objects.get()
+    image = post.body[0].value["image"]
+    assert image is not None and post.body[0].value["link_to_original"]
+    html = body_html(client, post)
+    assert f'<a href="{image.file.url}">' in html
+    assert "blogspot" not in html
