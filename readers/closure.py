@@ -24,12 +24,16 @@ HIDDEN = Policy.HIDDEN
 
 
 def settings_for(page, request=None) -> CommentSettings:
-    """The comment settings of the site `page` belongs to (cached per request)."""
-    if request is not None:
-        return CommentSettings.for_request(request)
+    """The comment settings of the site `page` belongs to (read once per page
+    view, whether asked with the request or without)."""
     cached = getattr(page, "_reader_comment_settings", None)
     if cached is not None:
         return cached
+    if request is not None:
+        found = CommentSettings.for_request(request)
+        if page is not None:
+            page._reader_comment_settings = found
+        return found
     site = page.get_site() if page is not None else None
     if site is None:
         site = Site.objects.filter(is_default_site=True).first()

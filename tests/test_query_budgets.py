@@ -37,10 +37,13 @@ def picture(title):
     return [{"type": "image", "value": figure}]
 
 
-def make_post(blog, title, when, labels, factory=PostPageFactory):
-    post = factory(
-        parent=blog, title=title, date=when, excerpt=title, body=picture(title)
-    )
+# A post read for the first time once the site-wide fragments are built.
+CRAWLED_POST_BUDGET = 14
+
+
+def make_post(blog, title, when, labels, factory=PostPageFactory, pictured=True):
+    body = picture(title) if pictured else []
+    post = factory(parent=blog, title=title, date=when, excerpt=title, body=body)
     post.tags.add(*labels)
     return publish(post)
 
@@ -164,3 +167,33 @@ def test_a_post_is_routed_in_one_query_as_its_own_page_type(client, site):
     post_lookups = [q for q in queries if 'FROM "posts_postpage"' in q["sql"]]
     by_slug = [q for q in post_lookups if '"slug" = ' in q["sql"]]
     assert len(by_slug) == 1
+
+
+def test_a_crawler_reading_posts_meets_the_site_parts_already_built(
+    client, site, settings
+):
+    """A post nobody has read yet, on a site that has served anything: the
+    header's menu, the footer's lists and the ask link come from the site-wide
+    fragments; only the post's own parts are read."""
+    settings.FRAGMENT_CACHE_SECONDS = 600
+    blog, post = site
+    grow(blog, 3, 14)
+    # Posts without pictures: a picture's renditions are made on its first view.
+    crawled = []
+    for n in range(4):
+        when = datetime.datetime(2009, 1 + n, 10, tzinfo=UTC)
+        crawled.append(
+            make_post(blog, f"Plain note {n}", when, ["food"], pictured=False)
+        )
+        add_comments(crawled[-1], 10 * n)
+    client.get(post.url)  # the site-wide fragments
+    counts = []
+    for other in crawled:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(other.url).status_code == 200
+        counts.append(len(queries))
+        sql = " ".join(q["sql"] for q in queries)
+        assert "home_sitesettings" not in sql
+        assert "readers_askpage" not in sql
+    assert len(set(counts)) == 1, counts
+    assert max(counts) <= CRAWLED_POST_BUDGET, counts

@@ -559,8 +559,7 @@ def crawl(kind: str, database_url: str, redis_url: str = "") -> list[str]:
     hot = re.findall(r"^HOT (\S+)$", out, re.M)
     posts = re.findall(r"^POST (\S+)$", out, re.M)
     print(f"  imported and topped up in {time.monotonic() - started:.0f} s", flush=True)
-    if not (STATIC_ROOT / "staticfiles.json").exists():
-        manage(env, "collectstatic", "--noinput", "-v0")
+    manage(env, "collectstatic", "--noinput", "-v0")  # the templates' files, as now
     rng = random.Random(400)
     warmup, sample = posts[:4], rng.sample(posts[4:], CRAWL_POSTS)
 
