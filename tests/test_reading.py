@@ -277,3 +277,12 @@ def test_count_matches_the_list_and_says_how_removed_places_count(client, open_p
     assert listed.count('class="comment') - listed.count('class="comment-') == 3
     assert "This comment has been removed." in listed
     assert "Held" not in listed
+
+
+def test_listing_and_post_show_byline_and_date_without_template_leftovers(
+    client, column_post, blog
+):
+    for url in (blog.url, column_post.url):
+        page = html(client.get(url))
+        assert '<p class="post-meta">' in page
+        assert "{#" not in page and "#}" not in page
