@@ -41,6 +41,7 @@ from .images import ImageSource, RemoteImages
 from .library import LibraryImages
 from .mapping import PageMapper
 from .parse import Entry, FeedInfo, iter_entries
+from .pictures import store_pictures_first
 from .redirects import rewrite_old_links, write_redirects
 from .report import (
     DEFAULT_QUESTION_OPENING,
@@ -128,9 +129,10 @@ class _Stages:
         info: FeedInfo,
         report: Report,
         workdir: Path,
+        image_source: ImageSource | None = None,
     ):
         self.target = find_target(options.parent, info, report, sample=options.sample)
-        self.image_source = image_source_for(options)
+        self.image_source = image_source or image_source_for(options)
         authors = Authors.from_options(options)
         if authors.owner_id is None:
             report.warn(
@@ -169,6 +171,7 @@ class BloggerImporter:
         self.post_batch: list[Entry] = []
         self.comment_batch: list[Entry] = []
         self.stages: _Stages | None = None
+        self.pictures: ImageSource | None = None  # stored before the transaction
 
     def run(self, source) -> Report:
         """Import ``source`` (a path or a binary file object)."""
@@ -177,6 +180,13 @@ class BloggerImporter:
             self.progress.total_bytes = Path(source).stat().st_size
         else:
             self.progress.total_bytes = getattr(source, "size", 0) or 0
+        if self.options.download_images and not self.options.dry_run:
+            # Downloads never run inside the import's transaction (on SQLite it
+            # holds the write lock): pictures first, then the import reads again.
+            self.progress.tick(force=True, phase="pictures")
+            self.pictures = store_pictures_first(source, self.options)
+            if not isinstance(source, str | Path):
+                source.seek(0)
         with tempfile.TemporaryDirectory(prefix="blogger-import-") as workdir:
             try:
                 with transaction.atomic(), page_cache.batch():
@@ -238,7 +248,9 @@ class BloggerImporter:
         page_cache.pages_changed(Page.objects.filter(pk__in=written).specific())
 
     def _stages(self, workdir: Path) -> _Stages:
-        self.stages = _Stages(self.options, self.info, self.report, workdir)
+        self.stages = _Stages(
+            self.options, self.info, self.report, workdir, self.pictures
+        )
         return self.stages
 
     def _write_posts(self, stages: _Stages) -> None:

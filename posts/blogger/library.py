@@ -136,6 +136,26 @@ class BloggerImages:
         if not self.dry_run:
             self._flush()
 
+    def wait_for_downloads(self) -> None:
+        """Let every picture asked for so far arrive (called with no transaction
+        open: on SQLite a transaction holds the write lock while it waits)."""
+        while self._later:
+            key, src, link_url = self._later.popleft()
+            if self._futures.get(key) is _LATER:
+                self._futures[key] = self.fetcher.submit(src, link_url)
+                self._in_flight += 1
+        started = time.monotonic()
+        for future in list(self._futures.values()):
+            if future is not None and future is not _LATER:
+                future.result()
+        self.wait_seconds += time.monotonic() - started
+
+    def committed(self) -> None:
+        """What is stored so far is committed: write its records, and a later
+        rollback must not remove its files."""
+        self._flush()
+        self._stored_files = []
+
     def discard(self) -> None:
         """The import rolled back: its image rows are gone, so are their files."""
         self.fetcher.close(wait=True)

@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import datetime
+import shutil
 
 import pytest
 from django.core.files.storage import default_storage
@@ -22,7 +23,7 @@ from wagtail.images import get_image_model
 from posts.blogger import importer
 from posts.models import BloggerImport, PostPage
 from tests.blogger_image_export import Picture, write_export
-from tests.imageserver import FakeNetwork, ImageServer
+from tests.imageserver import FIXTURES, FakeNetwork, ImageServer
 from tests.security.exports import comment, export, post
 
 pytestmark = pytest.mark.django_db
@@ -49,24 +50,54 @@ def stored_files(storage, folder: str) -> list[str]:
     ]
 
 
-def test_a_failed_import_removes_the_pictures_it_stored(
-    blog, network, tmp_path, monkeypatch
-):
-    path = tmp_path / "blog.xml"
-    write_export(path, [("Harbour", [Picture(f"{BP}/s320/harbour.jpg", alt="H")])])
-
+def crash_late(monkeypatch):
     def crash(*args, **kwargs):  # late in the run, after the pictures are in
         raise OperationalError("disk I/O error")
 
     monkeypatch.setattr(importer, "write_redirects", crash)
 
+
+def test_a_failed_import_removes_the_pictures_it_stored(
+    blog, network, tmp_path, monkeypatch
+):
+    # From a folder, pictures are stored inside the import's transaction.
+    folder = tmp_path / "pictures"
+    folder.mkdir()
+    shutil.copy(FIXTURES / "lantern.png", folder / "lantern.png")
+    path = tmp_path / "blog.xml"
+    write_export(path, [("Lantern", [Picture(f"{BP}/s320/lantern.png", alt="L")])])
+    crash_late(monkeypatch)
+    before = stored_files(default_storage, "original_images")  # other tests'
+
+    with pytest.raises(CommandError, match="Nothing was written"):
+        call_command("import_blogger", str(path), "--images", str(folder))
+
+    assert not get_image_model().objects.exists()
+    assert not PostPage.objects.exists()
+    assert stored_files(default_storage, "original_images") == before
+
+
+def test_a_failed_import_leaves_no_picture_outside_the_library(
+    blog, network, tmp_path, monkeypatch
+):
+    # Downloads are stored, and committed, before the import's transaction:
+    # they stay as library images, which the next run reuses.
+    path = tmp_path / "blog.xml"
+    write_export(path, [("Harbour", [Picture(f"{BP}/s320/harbour.jpg", alt="H")])])
+    crash_late(monkeypatch)
+
     with pytest.raises(CommandError, match="Nothing was written"):
         call_command("import_blogger", str(path), "--download-images")
 
-    assert network.server.requests  # the picture was fetched...
-    assert not get_image_model().objects.exists()
     assert not PostPage.objects.exists()
-    assert stored_files(default_storage, "original_images") == []  # ...and is gone
+    [image] = get_image_model().objects.all()  # a complete library image
+    assert image.description == "H" and default_storage.exists(image.file.name)
+    monkeypatch.undo()
+    network.server.requests.clear()
+    FakeNetwork(network.server).install(monkeypatch)
+    call_command("import_blogger", str(path), "--download-images")
+    assert PostPage.objects.count() == 1
+    assert network.server.requests == []  # nothing fetched twice
 
 
 def upload(client, django_capture_on_commit_callbacks, content=EXPORT):

@@ -60,3 +60,49 @@ def test_the_task_worker_runs_queued_work_once_the_lock_is_gone(
 
     assert locked_three_times == [1.0, 2.0, 4.0]  # it waited longer each time
     assert len(mail.outbox) == 1  # and the queued work was done
+
+
+def test_pictures_are_downloaded_before_the_import_opens_its_transaction(
+    blog, monkeypatch, settings, tmp_path
+):
+    """On SQLite the import's transaction holds the write lock: no download may
+    happen while it is open (issue #13, point 4)."""
+    from django.db import connections
+
+    from posts.blogger.fetch import ImageFetcher
+    from tests.blogger_image_export import Picture, write_export
+    from tests.imageserver import FakeNetwork, ImageServer
+
+    settings.BLOGGER_IMAGES_ALLOW_PRIVATE_HOSTS = ["127.0.0.1/32"]
+    settings.BLOGGER_IMAGES_RETRIES = 0
+    main = connections["default"]  # this thread's: the import runs here
+    depth_at_download = []
+    real = ImageFetcher._download
+
+    def download(self, url, result):
+        depth_at_download.append(len(main.savepoint_ids))
+        return real(self, url, result)
+
+    monkeypatch.setattr(ImageFetcher, "_download", download)
+    bp = "http://1.bp.blogspot.com/-AbC/VxY/AAAAAAAAAQ/zZz"
+    path = tmp_path / "blog.xml"
+    write_export(
+        path,
+        [
+            ("Harbour", [Picture(f"{bp}/s320/harbour.jpg", alt="The harbour")]),
+            ("Market", [Picture(f"{bp}/s320/lantern.png", caption="A lantern")]),
+        ],
+    )
+    with ImageServer() as server:
+        FakeNetwork(server).install(monkeypatch)
+        before = len(main.savepoint_ids)
+        call_command("import_blogger", str(path), "--download-images")
+
+    from wagtail.images import get_image_model
+
+    assert sorted(get_image_model().objects.values_list("description", flat=True)) == [
+        "A lantern",
+        "The harbour",
+    ]
+    assert len(depth_at_download) == 2
+    assert depth_at_download == [before, before]  # no transaction of the import
