@@ -32,6 +32,7 @@ pages that returns full URLs), so this module needs no domain app.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import uuid
 from collections.abc import Callable, Iterable, Iterator
@@ -55,6 +56,7 @@ COMMENT_URLS_HOOK = "plumbing_comment_urls"  # what shows these pages' comments
 _VERSION = "pagecache:v:"
 _PAGE = "pagecache:page:"
 _FRAGMENT = "pagecache:fragment:"
+_VALUE = "pagecache:value:"
 
 
 def page_scope(page_or_id) -> str:
@@ -163,6 +165,29 @@ def site_changed() -> None:
         gathered.site = True
         return
     transaction.on_commit(lambda: _bump([SITE]))
+
+
+# --- Site-wide values -----------------------------------------------------------------
+
+_MISSING = object()
+_site_values: dict[str, tuple[str, object]] = {}  # this process: name -> (token, value)
+
+
+def site_value(name: str, make: Callable[[], object], seconds: int = 3600):
+    """A value many pages use that only a site-wide change alters (the menu, the
+    restricted paths): made once per `site` version, kept in the shared cache and
+    in this process, made afresh after `changed`/`pages_changed`/`site_changed`."""
+    token = versions([SITE])[SITE]
+    held = _site_values.get(name)
+    if held is not None and held[0] == token:
+        return held[1]
+    key = _VALUE + hashlib.sha256(f"{name}\x1f{token}".encode()).hexdigest()
+    value = cache.get(key, _MISSING)
+    if value is _MISSING:
+        value = make()
+        cache.set(key, value, timeout=seconds)
+    _site_values[name] = (token, value)
+    return value
 
 
 # --- Serving: what a page tells the cache about itself -------------------------------

@@ -11,7 +11,7 @@ from django.db.models.signals import post_delete, post_save
 from django.urls import NoReverseMatch
 from taggit.models import Tag
 from wagtail.images import get_image_model
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import (
     page_published,
     page_slug_changed,
@@ -49,7 +49,8 @@ def connect_signals() -> None:
     page_slug_changed.connect(_on_page_moved, dispatch_uid="posts.cache.slug")
     post_delete.connect(_on_page_deleted, dispatch_uid="posts.cache.delete")
     # Every page's footer lists labels; listings show publications and images.
-    for model in (Publication, Tag, Label, get_image_model()):
+    # A view restriction hides pages from every listing.
+    for model in (Publication, Tag, Label, get_image_model(), PageViewRestriction):
         for name, signal in (("save", post_save), ("delete", post_delete)):
             signal.connect(
                 _on_site_wide_change,

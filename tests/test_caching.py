@@ -13,7 +13,7 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction
 
 from posts.models import PostPage
 from readers import questions as question_actions
@@ -606,3 +606,19 @@ def test_an_import_purges_every_page_it_wrote_downstream_in_batches(
     assert len(frontend_cache) == len(set(frontend_cache)) > 5
     assert RecordingBackend.batches and max(RecordingBackend.batches) <= 5
     assert sum(RecordingBackend.batches) == len(frontend_cache)
+
+
+def test_a_site_value_is_made_once_until_the_site_changes(blog, commit):
+    from plumbing import cache as page_cache
+
+    made = []
+
+    def make():
+        made.append(1)
+        return len(made)
+
+    assert page_cache.site_value("menu", make) == 1
+    assert page_cache.site_value("menu", make) == 1
+    commit(PageViewRestriction.objects.create, page=blog, password="secret")
+    assert page_cache.site_value("menu", make) == 2
+    assert made == [1, 1]
