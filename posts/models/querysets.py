@@ -113,7 +113,16 @@ class PostQuerySet(PageQuerySet):
             .order_by("-shared_labels", "-date", "-pk")
         )
         if as_subquery:
-            return ranked.values("pk")[:limit]
+            # Grouped by id alone: grouping by every page column (the body
+            # too) made this the costliest part of a cold post on SQLite.
+            return (
+                self.exclude(pk=post.pk)
+                .filter(tagged_items__tag_id__in=self._labels_of(post))
+                .values("pk")
+                .annotate(shared_labels=Count("tagged_items", distinct=True))
+                .order_by("-shared_labels", "-date", "-pk")
+                .values("pk")[:limit]
+            )
         return list(ranked[:limit])
 
     def surrounding(self, post, limit: int = RELATED_LIMIT) -> Surroundings:
