@@ -27,7 +27,11 @@ from wagtail.models import Revision, WorkflowState
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from posts.models import PostPage, TranslationCheckTask
-from posts.review import UNCHECKED_MESSAGE, may_cancel_workflow
+from posts.review import (
+    UNCHECKED_MESSAGE,
+    may_cancel_workflow,
+    published_from_the_editor,
+)
 from readers import closure
 
 CLOSING_WINDOW = datetime.timedelta(days=7)
@@ -301,8 +305,9 @@ def say_when_a_translation_went_out_unchecked(request, page):
     page = page.specific_deferred
     if not isinstance(page, PostPage):
         return
-    page.refresh_from_db(fields=["translation_unchecked"])
-    if page.translation_unchecked:
+    page.refresh_from_db()
+    revision = page.scheduled_revision or page.live_revision
+    if published_from_the_editor(page, revision):
         messages.warning(request, UNCHECKED_MESSAGE.format(title=page.title))
 
 

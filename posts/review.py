@@ -9,7 +9,7 @@
 
 from __future__ import annotations
 
-from wagtail.signals import page_published, task_approved
+from wagtail.signals import task_approved
 
 from posts.models import PostPage, TranslationCheckTask
 from posts.models.workflows import translation_was_checked
@@ -34,13 +34,19 @@ def may_cancel_workflow(user, page, workflow_state) -> bool:
     return page.permissions_for_user(user).can_publish()
 
 
-def _on_published(sender, instance, revision=None, alias=False, **kwargs):
-    if alias or not isinstance(instance, PostPage):
-        return
-    unchecked = not translation_was_checked(instance, revision)
-    if unchecked != instance.translation_unchecked:
-        PostPage.objects.filter(pk=instance.pk).update(translation_unchecked=unchecked)
-        instance.translation_unchecked = unchecked
+def published_from_the_editor(page: PostPage, revision=None) -> bool:
+    """Record whether a post an editor just published (or scheduled) from the
+    page editor carries translations no translator approved; returns it.
+
+    Called by the `after_publish_page` hook only: publishing at the end of the
+    review (the check was done) and the Blogger import (the translations are
+    the blog's own history) raise no flag.
+    """
+    unchecked = not translation_was_checked(page, revision)
+    if unchecked != page.translation_unchecked:
+        PostPage.objects.filter(pk=page.pk).update(translation_unchecked=unchecked)
+        page.translation_unchecked = unchecked
+    return unchecked
 
 
 def _on_task_approved(sender, instance, user=None, **kwargs):
@@ -57,5 +63,4 @@ def _on_task_approved(sender, instance, user=None, **kwargs):
 
 
 def connect_signals() -> None:
-    page_published.connect(_on_published, dispatch_uid="posts.review.published")
     task_approved.connect(_on_task_approved, dispatch_uid="posts.review.approved")

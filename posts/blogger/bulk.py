@@ -32,6 +32,8 @@ from wagtail.search.backends import get_search_backends
 
 from posts.models import PostIndexPage, PostPage, PostPageTag
 
+from .editor_format import normalise_rich_text
+
 _STEPLEN = Page.steplen
 
 
@@ -112,6 +114,9 @@ class BulkPageWriter:
         parent = self.parent
         pages = [item[0] for item in pending]
         for page in pages:
+            # Rich text as the editor stores it: Compare then shows only what
+            # an editor changes on the first save.
+            normalise_rich_text(page)
             page.path = Page._get_path(parent.path, parent.depth + 1, self.next_step)
             self.next_step += 1
             page.depth = parent.depth + 1
