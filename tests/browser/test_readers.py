@@ -77,7 +77,7 @@ def test_reader_asks_a_question(live_server, demo_site, quick_forms, browser_pag
     ).first.click()
     page.wait_for_url(re.compile(r"/ask/$"))
     page.get_by_label("Your name as the Korean may print it").fill("Narendra")
-    page.get_by_role("textbox", name="Your question").fill(
+    page.get_by_role("textbox", name="Your question", exact=True).fill(
         "Why do Korean dramas always have a scene at a pojangmacha?"
     )
     page.get_by_role("button", name="Send my question").click()
