@@ -7,7 +7,8 @@ MANAGE := $(PY) manage.py
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
-PYTEST_ARGS ?=
+# Two workers: the machine has two cores; the suite is written to run in parallel.
+PYTEST_ARGS ?= -n 2
 
 .PHONY: run setup test check lint format bench serve scheduler browser clean lighthouse screenshots
 
