@@ -10,8 +10,6 @@ from django.core.cache import cache
 from readers.models import Comment
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, demo_site, quick_forms  # noqa: F401 (fixtures)
 
-PORT = 8366  # this helper's port range
-
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
@@ -50,7 +48,7 @@ def production_server(production_stack, transactional_db):
     chain is production's (the shared live_server was built before them)."""
     from pytest_django.live_server_helper import LiveServer
 
-    server = LiveServer(f"localhost:{PORT}")
+    server = LiveServer("localhost:0")  # a free port: never one another run holds
     yield server
     server.stop()
 
