@@ -5,6 +5,7 @@ listings that fall back to the first paragraph when a post has no excerpt."""
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
 
 from posts import editorial
@@ -189,7 +190,7 @@ def test_every_listing_falls_back_to_the_first_paragraph(client, home, blog):
         blog.url,
         home.url,
         f"{blog.url}label/food/",
-        f"{blog.url}{post.date:%Y}/",
+        f"{blog.url}{timezone.localtime(post.date):%Y}/",
         f"{blog.url}feed/atom/",
     ):
         response = client.get(url)

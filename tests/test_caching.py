@@ -79,7 +79,8 @@ def warm(client, url):
 
 
 def blog_urls(blog, post):
-    date = post.date
+    # The archives group by the blog's own day (its time zone), not UTC's.
+    date = timezone.localtime(post.date)
     return [
         "/",
         blog.url,
