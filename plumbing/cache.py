@@ -75,9 +75,27 @@ def fragment_key(digest: str) -> str:
     return _FRAGMENT + digest
 
 
+# Tokens this process last read, and the cache's change marker when it read them:
+# while the cache can tell that nobody has written to it since, they still hold.
+_seen: dict[str, str] = {}
+_seen_marker: list = [None]
+
+
+def _change_marker():
+    marker = getattr(cache, "change_marker", None)
+    return marker() if marker is not None else None
+
+
 def versions(scopes: Iterable[str]) -> dict[str, str]:
-    """The current token of each scope (made on first use), in one round trip."""
+    """The current token of each scope (made on first use), in one round trip,
+    or none at all when the cache says nothing was written since they were read."""
     scopes = list(scopes)
+    marker = _change_marker()  # before reading: a write after it shows next time
+    if marker is not None and marker == _seen_marker[0]:
+        if all(scope in _seen for scope in scopes):
+            return {scope: _seen[scope] for scope in scopes}
+    else:
+        _seen.clear()
     found = cache.get_many([version_key(s) for s in scopes])
     result = {}
     for scope in scopes:
@@ -87,6 +105,9 @@ def versions(scopes: Iterable[str]) -> dict[str, str]:
             if not cache.add(version_key(scope), token, timeout=None):
                 token = cache.get(version_key(scope)) or token
         result[scope] = token
+    if marker is not None:
+        _seen.update(result)
+        _seen_marker[0] = marker
     return result
 
 

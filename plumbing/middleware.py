@@ -113,8 +113,8 @@ class PageCacheMiddleware:
         local = self.local.get(key)
         if local is not None:
             if local["expires"] > time.time():
-                tokens = cache.get_many([key_of(s) for s in local["deps"]])
-                if all(tokens.get(key_of(s)) == t for s, t in local["deps"].items()):
+                tokens = versions.versions(local["deps"])
+                if all(tokens[s] == t for s, t in local["deps"].items()):
                     self.local.move_to_end(key)
                     return self._from_entry(request, local)
             self._forget_local(key)
