@@ -4,24 +4,23 @@ from __future__ import annotations
 
 import zoneinfo
 
-from django.core.cache import cache as shared_cache
 from django.utils import timezone
 from wagtail.models import Site
 
+from plumbing import cache as page_cache
+
 from .models import SiteSettings
-from .time_zones import cache_key, is_time_zone
+from .time_zones import is_time_zone
 
 
 def time_zone_name_for(site: Site | None) -> str:
-    """The name of the zone ``site`` shows dates in ("" for TIME_ZONE)."""
+    """The name of the zone ``site`` shows dates in ("" for TIME_ZONE), read once
+    per site version (saving the settings changes the site: home/signals.py)."""
     if site is None:
         return ""
-    key = cache_key(site.pk)
-    name = shared_cache.get(key)
-    if name is None:
-        name = SiteSettings.for_site(site).time_zone
-        shared_cache.set(key, name, 3600)
-    return name
+    return page_cache.site_value(
+        f"time-zone:{site.pk}", lambda: SiteSettings.for_site(site).time_zone
+    )
 
 
 class BlogTimeZoneMiddleware:

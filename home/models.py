@@ -1,17 +1,21 @@
-from django.db import models, transaction
+import copy
+
+from django.db import models
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from plumbing import cache as page_cache
+from plumbing.privacy import KnownRestrictionsMixin
 from posts.blocks import RICH_TEXT_FEATURES, PostBodyBlock
 from posts.queries import latest_posts
 
-from .time_zones import forget_time_zone, validate_time_zone
+from .time_zones import validate_time_zone
 
 
-class HomePage(Page):
+class HomePage(KnownRestrictionsMixin, Page):
     """The site root: an introduction, the latest posts and the way to ask."""
 
     introduction = RichTextField(blank=True, features=RICH_TEXT_FEATURES)
@@ -32,8 +36,28 @@ class HomePage(Page):
         context["latest_posts"] = latest_posts(self.latest_posts_count)
         return context
 
+    def route(self, request, path_components):
+        """Every address on the site passes through here: its live children
+        (the blog, the ask page, static pages) are known once per site version
+        instead of read, with their own type, on every request."""
+        if path_components:
+            child = self.live_children().get(path_components[0])
+            if child is not None:
+                child = copy.copy(child)  # each request its own page object
+                child._cached_parent_obj = self
+                return child.route(request, path_components[1:])
+        return super().route(request, path_components)
 
-class StandardPage(Page):
+    def live_children(self) -> dict[str, Page]:
+        """This page's live children by slug, as their own types."""
+        return page_cache.site_value(
+            f"home-children:{self.pk}",
+            lambda: {p.slug: p for p in self.get_children().live().specific()},
+            shared=False,
+        )
+
+
+class StandardPage(KnownRestrictionsMixin, Page):
     """A static page such as "About the Korean"."""
 
     body = StreamField(PostBodyBlock(), blank=True)
@@ -76,9 +100,3 @@ class SiteSettings(BaseSiteSetting):
 
     class Meta:
         verbose_name = "Site settings"
-
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        forget_time_zone(self.site_id)
-        # Again once committed, in case a request cached the old value between.
-        transaction.on_commit(lambda: forget_time_zone(self.site_id))

@@ -12,7 +12,6 @@ from __future__ import annotations
 import zoneinfo
 from functools import cache
 
-from django.core.cache import cache as shared_cache
 from django.core.exceptions import ValidationError
 
 
@@ -31,12 +30,3 @@ def validate_time_zone(name: str) -> None:
             "%(name)s is not a time zone name such as Asia/Seoul or Europe/Paris.",
             params={"name": name},
         )
-
-
-def cache_key(site_id: int) -> str:
-    return f"home:time-zone:{site_id}"
-
-
-def forget_time_zone(site_id: int) -> None:
-    """Called when a site's settings change."""
-    shared_cache.delete(cache_key(site_id))

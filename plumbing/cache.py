@@ -155,6 +155,7 @@ def changed(page) -> None:
 def pages_changed(pages: Iterable) -> None:
     """Pages were created or changed together (an import): one bump for all, and
     their URLs and listings purged downstream in batches."""
+    _changed_here[0] += 1
     gathered = _batch.get()
     if gathered is not None:
         gathered.pages.update((p.pk, p) for p in pages)
@@ -181,6 +182,7 @@ def comments_changed(page) -> None:
 
 def site_changed() -> None:
     """Something every page shows changed (a setting, a label, a site)."""
+    _changed_here[0] += 1
     gathered = _batch.get()
     if gathered is not None:
         gathered.site = True
@@ -191,23 +193,35 @@ def site_changed() -> None:
 # --- Site-wide values -----------------------------------------------------------------
 
 _MISSING = object()
-_site_values: dict[str, tuple[str, object]] = {}  # this process: name -> (token, value)
+_site_values: dict[str, tuple[tuple, object]] = {}  # name -> ((token, n), value)
+# Site-wide changes told in this process, counted at once: the `site` token moves
+# only when they commit, but this process must not serve what it just changed.
+_changed_here = [0]
 
 
-def site_value(name: str, make: Callable[[], object], seconds: int = 3600):
-    """A value many pages use that only a site-wide change alters (the menu, the
-    restricted paths): made once per `site` version, kept in the shared cache and
-    in this process, made afresh after `changed`/`pages_changed`/`site_changed`."""
+def site_value(
+    name: str, make: Callable[[], object], seconds: int = 3600, *, shared=True
+):
+    """A value many pages use that only a site-wide change alters (the blog's
+    posts and labels, the restricted paths, the time zone): made once per `site`
+    version, kept in the shared cache and in this process, made afresh after
+    `changed`/`pages_changed`/`site_changed`. With `shared=False` it is kept in
+    this process only (page objects: each process reads its own)."""
     token = versions([SITE])[SITE]
+    mark = (token, _changed_here[0])
     held = _site_values.get(name)
-    if held is not None and held[0] == token:
+    if held is not None and held[0] == mark:
         return held[1]
+    # Made inside a transaction, a value may show rows nobody else can see yet:
+    # it stays in this process, and the shared cache keeps only committed ones.
+    shared = shared and not transaction.get_connection().in_atomic_block
     key = _VALUE + hashlib.sha256(f"{name}\x1f{token}".encode()).hexdigest()
-    value = cache.get(key, _MISSING)
+    value = cache.get(key, _MISSING) if shared else _MISSING
     if value is _MISSING:
         value = make()
-        cache.set(key, value, timeout=seconds)
-    _site_values[name] = (token, value)
+        if shared:
+            cache.set(key, value, timeout=seconds)
+    _site_values[name] = (mark, value)
     return value
 
 

@@ -14,6 +14,7 @@ from django.template.response import TemplateResponse
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
 
+from plumbing import privacy
 from posts.korean import HANGUL_WORD, highlight_pattern, stem_query
 from posts.models import PostPage
 
@@ -105,7 +106,7 @@ def matching_excerpt(text: str, query: str, radius: int = EXCERPT_RADIUS):
 
 def _results_page(request, query):
     query = stem_query(query)
-    pages = PostPage.objects.live().public()
+    pages = privacy.public(PostPage.objects.live())
     try:
         results = pages.search(query, operator="and")
         paginator = Paginator(results, RESULTS_PER_PAGE)

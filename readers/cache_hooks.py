@@ -36,7 +36,7 @@ def comment_urls(pages) -> list[str]:
 def cached_until_comments_close(page, request, serve_args, serve_kwargs):
     """A stored post lasts only until its comment form disappears by itself."""
     try:
-        moment = closure.closes_at(page)
+        moment = closure.closes_at(page, request=request)
     except Exception:  # never let a closing rule break serving the page
         logger.exception("Could not tell when comments on %s close", page.pk)
         return None

@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils import formats, timezone
 from wagtail.models import Page, Site
 
+from plumbing import privacy
 from readers.mixins import CommentablePage
 from readers.models import CommentSettings
 
@@ -61,7 +62,7 @@ def pages_showing_comments():
     """Live, public pages whose comments readers may see (a Page queryset)."""
     shown = Q(pk__in=[])
     for model in CommentablePage.table_models():
-        pages = model.objects.live().public().exclude(comment_policy=HIDDEN)
+        pages = privacy.public(model.objects.live()).exclude(comment_policy=HIDDEN)
         shown |= Q(pk__in=pages.values("pk"))
     return Page.objects.filter(shown)
 
@@ -84,7 +85,7 @@ def published_at(page, now=None) -> datetime.datetime | None:
     return min(start, now or timezone.now())
 
 
-def closes_at(page, now=None, settings=None) -> datetime.datetime | None:
+def closes_at(page, now=None, settings=None, request=None) -> datetime.datetime | None:
     """When comments on `page` close (or closed); None when nothing closes them.
 
     Locked and hidden posts have no closing time: they are closed already.
@@ -96,7 +97,7 @@ def closes_at(page, now=None, settings=None) -> datetime.datetime | None:
         return post.comments_close_at
     if post.comment_policy == OPEN:
         return None
-    days = (settings or settings_for(post)).close_after_days
+    days = (settings or settings_for(post, request)).close_after_days
     start = published_at(post, now)
     if days is None or start is None:
         return None

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from wagtail.models import Page, Site
 
+from plumbing import privacy
 from plumbing.text import XmlSafeFeed
 from readers import closure, spam
 from readers.models import Comment
@@ -110,7 +111,7 @@ class PostCommentsFeed(_CommentFeed):
     """The approved comments under one post."""
 
     def get_object(self, request, page_id):
-        page = Page.objects.live().public().filter(pk=page_id).first()
+        page = privacy.public(Page.objects.live()).filter(pk=page_id).first()
         if page is None or not closure.comments_visible(page.specific):
             raise Http404("No comments to show")
         return page.specific

@@ -9,6 +9,7 @@ from wagtail.models import Page
 
 from plumbing import cache as page_cache
 from plumbing.clients import client_hash
+from plumbing.privacy import KnownRestrictionsMixin
 from readers import ask
 from readers.markup import comment_html
 
@@ -201,7 +202,7 @@ class ReaderQuestion(models.Model):
         return f"{self.display_name}: {self.question[:60]}"
 
 
-class AskPage(RoutablePageMixin, Page):
+class AskPage(KnownRestrictionsMixin, RoutablePageMixin, Page):
     """The "Ask the Korean" page: a form that files a ReaderQuestion."""
 
     introduction = RichTextField(blank=True, features=RICH)

@@ -13,6 +13,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_POST
 from wagtail.models import Page
 
+from plumbing import privacy
 from plumbing.clients import client_hash
 from readers import closure, comments, confirmation, replies
 from readers.forms import AuthorReplyForm, CommentForm
@@ -20,7 +21,7 @@ from readers.models import CommentSettings
 
 
 def _post_or_404(page_id: int):
-    page = Page.objects.live().public().filter(pk=page_id).first()
+    page = privacy.public(Page.objects.live()).filter(pk=page_id).first()
     if page is None:
         raise Http404("No such post")
     post = closure.commentable(page)

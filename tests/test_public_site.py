@@ -371,8 +371,41 @@ def test_related_posts_stop_at_five_and_never_include_the_post(blog):
 
 
 def test_related_posts_take_one_query(posts, django_assert_num_queries):
+    related_posts(posts["age"])  # the restricted paths, read once per site version
     with django_assert_num_queries(1):
         related_posts(posts["kimchi"])
+
+
+def test_every_posts_surroundings_come_from_one_reading_of_the_blog(
+    posts, django_assert_num_queries
+):
+    """The catalogue (read once per site version) gives each post the related
+    posts and neighbours the database gives it, with no query of its own but
+    the post's labels."""
+    assert PostPage.objects.get(pk=posts["kimchi"].pk).related_posts  # reads the blog
+    published = PostPage.objects.published()
+    for post in posts.values():
+        if not published.filter(pk=post.pk).exists():
+            continue
+        fresh = PostPage.objects.get(pk=post.pk)
+        with django_assert_num_queries(1):  # its labels
+            shown = (fresh.related_posts, fresh.previous_post, fresh.next_post)
+        expected = published.surrounding(fresh)
+        assert [p.pk for p in shown[0]] == [p.pk for p in expected.related]
+        assert getattr(shown[1], "pk", None) == getattr(expected.older, "pk", None)
+        assert getattr(shown[2], "pk", None) == getattr(expected.newer, "pk", None)
+        assert [p.url for p in shown[0]] == [p.url for p in expected.related]
+
+
+def test_a_preview_with_another_date_is_placed_where_that_date_puts_it(posts):
+    """A post shown as it is not yet (an editor's preview of a new date) is not
+    answered from the catalogue, which holds it as published."""
+    live = PostPage.objects.get(pk=posts["kimchi"].pk)
+    assert live.previous_post is None and live.next_post.pk == posts["age"].pk
+    preview = PostPage.objects.get(pk=posts["kimchi"].pk)
+    preview.date = at(2013, 1)
+    assert preview.previous_post.pk == posts["plain"].pk
+    assert preview.next_post is None
 
 
 def test_private_and_draft_posts_are_never_shown(client, blog, posts):

@@ -21,6 +21,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from plumbing import cache as page_cache
+from plumbing.privacy import KnownRestrictionsMixin
 from posts.blocks import RICH_TEXT_FEATURES, PostBodyBlock
 from posts.excerpts import first_paragraph
 from posts.feeds import LatestPostsAtomFeed, LatestPostsFeed
@@ -28,8 +29,9 @@ from posts.forms import ROUTE_SLUG_ERROR, PostPageForm
 from posts.korean import word_stems
 from readers.mixins import CommentablePage
 
+from .catalogue import catalogue
 from .labels import Label
-from .querysets import PostManager
+from .querysets import RELATED_LIMIT, PostManager
 
 # The picture a listing shows beside each post: the spec in
 # templates/includes/post_summary.html (tests/test_query_budgets.py checks they agree).
@@ -39,7 +41,7 @@ LISTING_RENDITION = "fill-480x300"
 LETTER_OPENING = re.compile(r"Dear\b[^,\n]{0,40},", re.IGNORECASE)
 
 
-class PostIndexPage(RoutablePageMixin, Page):
+class PostIndexPage(KnownRestrictionsMixin, RoutablePageMixin, Page):
     """The blog: every post lives under it, newest first.
 
     Its routes give readers Blogger's ways in: ``label/<slug>/``, ``YYYY/``,
@@ -236,7 +238,7 @@ class PostPageTag(ItemBase):
     )
 
 
-class PostPage(CommentablePage, Page):
+class PostPage(KnownRestrictionsMixin, CommentablePage, Page):
     """A blog post: the author's words in a StreamField body, open to comments."""
 
     date = models.DateTimeField(
@@ -382,8 +384,17 @@ class PostPage(CommentablePage, Page):
         return PostIndexPage.objects.ancestor_of(self).first()
 
     def _surroundings(self):
+        """Related posts and neighbours: from the site's catalogue of readable
+        posts, or from the database for a post it does not hold as shown (a
+        preview, a private post)."""
         if not hasattr(self, "_surrounding_posts"):
-            self._surrounding_posts = PostPage.objects.published().surrounding(self)
+            published = PostPage.objects.published()
+            known = catalogue(published, PostPageTag)
+            if self.pk is not None and known.knows(self, [t.pk for t in self.labels]):
+                found = known.surroundings(self, PostPage, RELATED_LIMIT)
+            else:
+                found = published.surrounding(self)
+            self._surrounding_posts = found
         return self._surrounding_posts
 
     @property

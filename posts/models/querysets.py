@@ -5,13 +5,13 @@ the archive and other apps (through `posts.queries`) all ask the same questions
 the same way, and this module needs no page model to answer them.
 """
 
-from dataclasses import dataclass, field
-
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Count, Exists, OuterRef, Q
-from django.db.models.functions import Length, Substr
-from wagtail.models import PageManager, PageQuerySet, PageViewRestriction
+from django.db.models import Count, Q
+from wagtail.models import PageManager, PageQuerySet
 
+from plumbing import privacy
+
+from .catalogue import Surroundings
 from .labels import Label
 
 RELATED_LIMIT = 5
@@ -29,27 +29,13 @@ LINK_FIELDS = (
 )
 
 
-@dataclass
-class Surroundings:
-    """The posts linked under a post: related ones, then its neighbours."""
-
-    related: list = field(default_factory=list)
-    older: object = None
-    newer: object = None
-
-
 class PostQuerySet(PageQuerySet):
     def without_private(self):
-        """Drop pages under a view restriction, inside the same SQL query.
-
-        Wagtail's own ``public()`` first reads every restriction (one more
-        query); this asks the database whether a restricted page is an
-        ancestor instead.
-        """
-        restricted_ancestor = PageViewRestriction.objects.filter(
-            page__path=Substr(OuterRef("path"), 1, Length("page__path"))
-        )
-        return self.exclude(Exists(restricted_ancestor))
+        """Drop pages under a view restriction: the restricted paths are known
+        once per site version (plumbing.privacy), so a listing asks nothing
+        more of the database when no page is restricted, and one path prefix
+        per restricted section otherwise."""
+        return privacy.public(self)
 
     def as_own_types(self) -> list:
         """These posts, each as its own page type (a question as a

@@ -10,6 +10,8 @@ from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from wagtail.models import Site
 
+from plumbing import cache as page_cache
+
 register = template.Library()
 
 # What json_script escapes, so a value can never close the <script> element.
@@ -43,15 +45,12 @@ def site_root(context) -> str:
 
 
 def find_blog(request=None):
-    """The site's blog (the first live PostIndexPage), once per request."""
+    """The site's blog (the first live PostIndexPage), read once per site version."""
     from posts.models import PostIndexPage
 
-    if request is not None and hasattr(request, "_public_site_blog"):
-        return request._public_site_blog
-    blog = PostIndexPage.objects.live().first()
-    if request is not None:
-        request._public_site_blog = blog
-    return blog
+    return page_cache.site_value(
+        "blog", lambda: PostIndexPage.objects.live().first(), shared=False
+    )
 
 
 @register.simple_tag(takes_context=True)

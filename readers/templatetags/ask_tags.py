@@ -13,6 +13,7 @@ request.
 from django import template
 from wagtail.models import Site
 
+from plumbing import privacy
 from readers.models import AskPage
 
 register = template.Library()
@@ -26,7 +27,7 @@ def live_ask_page(request=None):
     cached = getattr(request, "_readers_ask_page", _UNSET) if request else _UNSET
     if cached is not _UNSET:
         return cached
-    pages = AskPage.objects.live().public()
+    pages = privacy.public(AskPage.objects.live())
     site = Site.find_for_request(request) if request else None
     if site is not None:
         pages = pages.in_site(site)
