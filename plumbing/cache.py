@@ -76,14 +76,17 @@ def fragment_key(digest: str) -> str:
 
 
 # Tokens this process last read, and the cache's change marker when it read them:
-# while the cache can tell that nobody has written to it since, they still hold.
+# while the cache can tell that nobody else has written to it since, and this
+# process has written no token, they still hold.
 _seen: dict[str, str] = {}
 _seen_marker: list = [None]
+_tokens_written = [0]
 
 
 def _change_marker():
     marker = getattr(cache, "change_marker", None)
-    return marker() if marker is not None else None
+    found = marker() if marker is not None else None
+    return None if found is None else (found, _tokens_written[0])
 
 
 def versions(scopes: Iterable[str]) -> dict[str, str]:
@@ -102,6 +105,7 @@ def versions(scopes: Iterable[str]) -> dict[str, str]:
         token = found.get(version_key(scope))
         if token is None:
             token = uuid.uuid4().hex
+            _tokens_written[0] += 1
             if not cache.add(version_key(scope), token, timeout=None):
                 token = cache.get(version_key(scope)) or token
         result[scope] = token
@@ -114,7 +118,11 @@ def versions(scopes: Iterable[str]) -> dict[str, str]:
 def _bump(scopes: Iterable[str]) -> None:
     """Give each scope a new token: whatever was built from the old one is stale,
     in every worker's own copy too (they are checked against these tokens)."""
-    cache.set_many({version_key(s): uuid.uuid4().hex for s in scopes}, timeout=None)
+    _tokens_written[0] += 1
+    try:
+        cache.set_many({version_key(s): uuid.uuid4().hex for s in scopes}, timeout=None)
+    finally:
+        _tokens_written[0] += 1
 
 
 # --- What domain code calls ---------------------------------------------------------

@@ -19,8 +19,8 @@ IMMEDIATE transaction holds the write lock) and changes the value alone.
 
 It can also say whether anyone has written to it since a moment it names
 (`change_marker`): on SQLite the file counts commits made by other connections
-(`PRAGMA data_version`) and this process counts its own, so a warm page hit can
-skip reading version tokens that cannot have changed (plumbing/cache.py).
+(`PRAGMA data_version`), so a page hit can skip reading version tokens that
+cannot have changed (plumbing/cache.py, which counts its own token writes).
 """
 
 from __future__ import annotations
@@ -41,38 +41,20 @@ CACHE_DATABASE = "cache"
 class SharedDatabaseCache(DatabaseCache):
     """Django's database cache, with an `incr` that counts every hit once."""
 
-    _writes = 0  # this process's own writes (SQLite's counter leaves them out)
-
-    def _wrote(self) -> None:
-        SharedDatabaseCache._writes += 1
-
-    def _base_set(self, *args, **kwargs):
-        self._wrote()
-        try:
-            return super()._base_set(*args, **kwargs)
-        finally:
-            self._wrote()
-
-    def _base_delete_many(self, keys):
-        if not keys:  # every get_many calls it, mostly with nothing to delete
-            return False
-        self._wrote()
-        try:
-            return super()._base_delete_many(keys)
-        finally:
-            self._wrote()
+    _clears = 0  # clear() empties the version tokens too
 
     def clear(self):
-        self._wrote()
+        SharedDatabaseCache._clears += 1
         try:
             return super().clear()
         finally:
-            self._wrote()
+            SharedDatabaseCache._clears += 1
 
     def change_marker(self):
-        """A value that equals one returned earlier only if nothing has been
-        written to this cache in between, by any process; None when that cannot
-        be told cheaply (not SQLite)."""
+        """A value that equals one returned earlier only if no other connection
+        has written to this cache in between and it was not cleared; None when
+        that cannot be told cheaply (not SQLite). This connection's own writes
+        do not move it: whoever writes knows what it wrote."""
         connection = connections[router.db_for_read(self.cache_model_class)]
         if connection.vendor != "sqlite" or connection.in_atomic_block:
             return None
@@ -80,16 +62,9 @@ class SharedDatabaseCache(DatabaseCache):
         raw = connection.connection
         (counter,) = raw.execute("PRAGMA data_version").fetchone()
         # The connection object itself: a reopened connection counts afresh.
-        return (raw, counter, SharedDatabaseCache._writes)
+        return (raw, counter, SharedDatabaseCache._clears)
 
     def incr(self, key, delta=1, version=None):
-        self._wrote()
-        try:
-            return self._incr(key, delta, version)
-        finally:
-            self._wrote()
-
-    def _incr(self, key, delta, version):
         key = self.make_and_validate_key(key, version=version)
         db = router.db_for_write(self.cache_model_class)
         connection = connections[db]

@@ -2,20 +2,26 @@
 
 A post can carry hundreds of comments; rendering each through an included
 template cost most of a cold post page's time (docs/benchmarks.md, "Serving").
-The markup is the same the template gave; every value is escaped by format_html.
+The markup is the same the template gave. It is assembled with f-strings, not
+`format_html` (whose checks cost more than the rest of a long thread): each value
+a reader wrote is escaped here (`escape`), numbers are formatted as integers
+(`:d`), and the comment's body is the HTML stored safe when it was saved.
 """
 
 from __future__ import annotations
 
+from html import escape
+
 from django.utils import timezone
-from django.utils.dateformat import format as format_date
-from django.utils.html import format_html, format_html_join
+from django.utils.dates import MONTHS
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 from readers.comments import Node, Thread
 from readers.markup import comment_html
 
 SHOWN_DATE = r"F j, Y \a\t g:i A"
+AUTHOR_BADGE = ' <span class="comment-badge">Blog author</span>'
 
 
 def comment_body(text: str) -> SafeString:
@@ -34,79 +40,66 @@ def safe_web_url(url: str) -> str:
     return url if url.lower().startswith(("http://", "https://")) else ""
 
 
-def _author(comment) -> SafeString:
+def _shown_date(moment) -> str:
+    """`moment` as `SHOWN_DATE` formats it ("January 1, 2008 at 9:30 AM"),
+    without Django's general date formatter (a tenth of a thread's time)."""
+    hour = moment.hour % 12 or 12
+    noon = _("PM") if moment.hour >= 12 else _("AM")
+    return (
+        f"{MONTHS[moment.month]} {moment.day}, {moment.year:04d} "
+        f"at {hour}:{moment.minute:02d} {noon}"
+    )
+
+
+def _author(comment) -> str:
     url = safe_web_url(comment.author_url)
+    name = escape(comment.author_name)
     if url:
-        return format_html(
-            '<a href="{}" rel="nofollow ugc">{}</a>', url, comment.author_name
-        )
-    return format_html("{}", comment.author_name)
+        return f'<a href="{escape(url)}" rel="nofollow ugc">{name}</a>'
+    return name
 
 
-def _author_label(comment) -> SafeString:
-    """Words, not colour alone, mark a reply from the blog's author."""
-    if not comment.by_blog_author:
-        return mark_safe("")
-    return mark_safe(' <span class="comment-badge">Blog author</span>')
-
-
-def _card(node: Node, is_open: bool, max_depth: int) -> SafeString:
+def _card(node: Node, is_open: bool, max_depth: int) -> str:
     comment = node.comment
     if node.removed:
-        return format_html(
+        return (
             '<p class="comment-meta"><a class="comment-number" '
-            'href="#comment-{}">#{}</a></p>\n'
+            f'href="#comment-{comment.pk:d}">#{node.number:d}</a></p>\n'
             '<p class="comment-body comment-removed-note">'
-            "This comment has been removed.</p>",
-            comment.pk,
-            node.number,
+            "This comment has been removed.</p>"
         )
     created = timezone.localtime(comment.created_at)
     reply = ""
     if is_open and node.depth < max_depth:
-        reply = format_html(
+        reply = (
             '\n<p class="comment-actions"><a class="comment-reply" '
-            'href="?replyto={}#comment-form" rel="nofollow">Reply</a></p>',
-            comment.pk,
+            f'href="?replyto={comment.pk:d}#comment-form" rel="nofollow">Reply</a></p>'
         )
-    return format_html(
+    badge = AUTHOR_BADGE if comment.by_blog_author else ""
+    return (
         '<p class="comment-meta">\n'
-        '<a class="comment-number" href="#comment-{}" title="Link to this comment">'
-        "#{}</a>\n"
-        '<span class="comment-author">{}{}</span>\n'
-        '<time datetime="{}">{}</time>\n'
+        f'<a class="comment-number" href="#comment-{comment.pk:d}" '
+        f'title="Link to this comment">#{node.number:d}</a>\n'
+        f'<span class="comment-author">{_author(comment)}{badge}</span>\n'
+        f'<time datetime="{created.isoformat()}">{_shown_date(created)}</time>\n'
         "</p>\n"
-        '<div class="comment-body">{}</div>{}',
-        comment.pk,
-        node.number,
-        _author(comment),
-        _author_label(comment),
-        created.isoformat(),
-        format_date(created, SHOWN_DATE),
-        stored_html(comment),
-        reply,
+        # The stored HTML was made safe when the comment was saved (Comment.html).
+        f'<div class="comment-body">{comment.html}</div>{reply}'
     )
 
 
-def _item(node: Node, is_open: bool, max_depth: int) -> SafeString:
+def _item(node: Node, is_open: bool, max_depth: int) -> str:
     replies = ""
     if node.replies:
-        replies = format_html(
-            '\n<ol class="comment-replies">{}</ol>',
-            format_html_join(
-                "", "{}", ((_item(r, is_open, max_depth),) for r in node.replies)
-            ),
-        )
+        inner = "".join(_item(r, is_open, max_depth) for r in node.replies)
+        replies = f'\n<ol class="comment-replies">{inner}</ol>'
     classes = " comment-removed" if node.removed else ""
     if node.comment.by_blog_author and not node.removed:
         classes += " comment-by-author"
-    return format_html(
-        '<li id="comment-{}" class="comment{}">\n'
-        '<article class="comment-card">\n{}\n</article>{}\n</li>',
-        node.comment.pk,
-        classes,
-        _card(node, is_open, max_depth),
-        replies,
+    return (
+        f'<li id="comment-{node.comment.pk:d}" class="comment{classes}">\n'
+        f'<article class="comment-card">\n{_card(node, is_open, max_depth)}\n'
+        f"</article>{replies}\n</li>"
     )
 
 
@@ -114,9 +107,5 @@ def render_thread(thread: Thread, *, is_open: bool, max_depth: int) -> SafeStrin
     """The numbered, nested list of a post's shown comments ("" when none)."""
     if not thread.roots:
         return mark_safe("")
-    return format_html(
-        '<ol class="comment-list">{}</ol>',
-        format_html_join(
-            "\n", "{}", ((_item(n, is_open, max_depth),) for n in thread.roots)
-        ),
-    )
+    items = "\n".join(_item(n, is_open, max_depth) for n in thread.roots)
+    return mark_safe(f'<ol class="comment-list">{items}</ol>')  # noqa: S308
