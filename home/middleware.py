@@ -1,4 +1,5 @@
-"""Request middleware of the home app: each request in its blog's time zone."""
+"""Request middleware of the home app: each request knows its site (home/sites.py)
+and runs in its blog's time zone."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from wagtail.models import Site
 from plumbing import cache as page_cache
 
 from .models import SiteSettings
+from .sites import site_for
 from .time_zones import is_time_zone
 
 
@@ -30,7 +32,7 @@ class BlogTimeZoneMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        name = time_zone_name_for(Site.find_for_request(request))
+        name = time_zone_name_for(site_for(request))
         if name and is_time_zone(name):
             timezone.activate(zoneinfo.ZoneInfo(name))
         else:

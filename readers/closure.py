@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils import formats, timezone
 from wagtail.models import Page, Site
 
+from plumbing import cache as page_cache
 from plumbing import privacy
 from readers.mixins import CommentablePage
 from readers.models import CommentSettings
@@ -24,6 +25,16 @@ LOCKED = Policy.LOCKED
 HIDDEN = Policy.HIDDEN
 
 
+def _for_site(site) -> CommentSettings:
+    """A site's comment settings, read once per site version (saving them
+    changes the site: readers/signals.py)."""
+    if site is None:
+        return CommentSettings()
+    return page_cache.site_value(
+        f"comment-settings:{site.pk}", lambda: CommentSettings.for_site(site)
+    )
+
+
 def settings_for(page, request=None) -> CommentSettings:
     """The comment settings of the site `page` belongs to (read once per page
     view, whether asked with the request or without)."""
@@ -31,7 +42,7 @@ def settings_for(page, request=None) -> CommentSettings:
     if cached is not None:
         return cached
     if request is not None:
-        found = CommentSettings.for_request(request)
+        found = _for_site(Site.find_for_request(request))
         if page is not None:
             page._reader_comment_settings = found
         return found
