@@ -1,4 +1,4 @@
-"""Background work about comments (django-tasks)."""
+"""Background work about comments (a task of `plumbing.tasks`)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db.models import Q
 from django.urls import reverse
-from django_tasks import task
 
+from plumbing.tasks import task
 from readers.models import Comment
 
 

@@ -6,8 +6,8 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django_tasks import task
 
+from plumbing.tasks import task
 from readers.models import ReaderQuestion
 
 logger = logging.getLogger(__name__)

@@ -158,9 +158,13 @@ STORAGES = {
     },
 }
 
-# One TASKS setting serves Wagtail's own background work and ours.
+# One TASKS setting serves Wagtail's own background work and ours. Its backends
+# are the running line's task framework (Django's own on 6.x, the django-tasks
+# backport on 5.2): Wagtail's tasks take their class from the backend configured,
+# and the database worker runs one framework's tasks only (plumbing/tasks.py).
+TASK_FRAMEWORK = "django.tasks" if django.VERSION >= (6, 0) else "django_tasks"
 TASKS = {
-    "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    "default": {"BACKEND": f"{TASK_FRAMEWORK}.backends.immediate.ImmediateBackend"},
 }
 
 # Django 6.1 replaces EMAIL_BACKEND with MAILERS; each line gets its own name.

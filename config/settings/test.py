@@ -1,4 +1,5 @@
 from .base import *  # noqa: F403
+from .base import TASK_FRAMEWORK
 
 DEBUG = False
 SECRET_KEY = "test-secret-key-not-for-production"  # noqa: S105
@@ -18,7 +19,7 @@ CACHES = {
     }
 }
 TASKS = {
-    "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    "default": {"BACKEND": f"{TASK_FRAMEWORK}.backends.immediate.ImmediateBackend"},
 }
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},

@@ -1,4 +1,4 @@
-"""The admin's Blogger import, run as a background task (django-tasks)."""
+"""The admin's Blogger import, run as a background task (`plumbing.tasks`)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import logging
 
 from django.core.cache import cache
 from django.utils import timezone
-from django_tasks import task
 
+from plumbing.tasks import task
 from posts.models import BloggerImport
 
 from .formats import ImportRefused

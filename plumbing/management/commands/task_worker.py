@@ -1,4 +1,4 @@
-"""``manage.py task_worker``: django-tasks' ``db_worker`` that outlives an
+"""``manage.py task_worker``: django-tasks-db's ``db_worker`` that outlives an
 unavailable database.
 
 On SQLite a long write holds the lock past the busy timeout; on PostgreSQL a
