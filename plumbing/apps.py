@@ -1,6 +1,8 @@
 from django.apps import AppConfig
+from django.core import signals
 from django.db.models.signals import pre_migrate
 
+from plumbing import cache
 from plumbing.sharedcache import create_cache_tables
 
 
@@ -13,3 +15,6 @@ class PlumbingConfig(AppConfig):
 
     def ready(self):
         pre_migrate.connect(create_cache_tables, sender=self)
+        # Pages and fragments built for a reader are stored after the response.
+        signals.request_started.connect(cache.request_started)
+        signals.request_finished.connect(cache.request_finished)

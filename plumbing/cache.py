@@ -233,6 +233,36 @@ def site_value(
     return value
 
 
+# --- Writes that can wait until the response has gone out --------------------------
+
+_later: ContextVar[list | None] = ContextVar("page_cache_later", default=None)
+
+
+def store_after_response(key: str, value, timeout: int) -> None:
+    """Keep a built page or fragment in the shared cache once the response has
+    been sent (request_finished): the reader who caused it does not wait for
+    the write. Outside a request it is written at once."""
+    pending = _later.get()
+    if pending is None:
+        cache.set(key, value, timeout=timeout)
+    else:
+        pending.append((key, value, timeout))
+
+
+def request_started(**kwargs) -> None:
+    _later.set([])
+
+
+def request_finished(**kwargs) -> None:
+    pending = _later.get()
+    _later.set(None)
+    for key, value, timeout in pending or ():
+        try:
+            cache.set(key, value, timeout=timeout)
+        except Exception:  # a lost copy is rebuilt by the next reader
+            logger.exception("Could not keep %s in the shared cache", key)
+
+
 # --- Serving: what a page tells the cache about itself -------------------------------
 
 

@@ -205,7 +205,7 @@ class PageCacheMiddleware:
             "page_id": state.page_id,
             "expires": time.time() + timeout,
         }
-        cache.set(key, entry, timeout=timeout)
+        versions.store_after_response(key, entry, timeout)
         self._keep_local(key, entry)
         self._remember_scope(key, deps)
         response[self.header] = self.MISS

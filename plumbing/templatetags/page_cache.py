@@ -27,7 +27,7 @@ from django import template
 from django.conf import settings
 from django.core.cache import cache
 
-from plumbing.cache import fragment_key, page_scope, versions
+from plumbing.cache import fragment_key, page_scope, store_after_response, versions
 
 register = template.Library()
 
@@ -89,7 +89,7 @@ class CachedFragmentNode(template.Node):
         html = cache.get(key)
         if html is None:
             html = self.nodelist.render(context)
-            cache.set(key, html, timeout=seconds)
+            store_after_response(key, html, seconds)
         local_fragments.keep(key, html, seconds)
         return html
 
