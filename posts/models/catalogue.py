@@ -10,30 +10,35 @@ readable posts and their labels once per site version (two queries) and answers
 every post's surroundings from memory: a crawler reading the whole blog, one
 post at a time, pays for it once.
 
-It holds plain named tuples (small to keep in the shared cache); the few posts a page
-links become page objects only when asked for.
+It holds plain rows (small to keep in the shared cache) and hands out light
+links (title, address, date), not page objects: a post's address is its blog's
+followed by its slug, as the blog routes it.
 """
 
 from __future__ import annotations
 
 import bisect
 import datetime
+import heapq
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from django.conf import settings
+
 from plumbing import cache as page_cache
 
+_SLASH = "/" if getattr(settings, "WAGTAIL_APPEND_SLASH", True) else ""
 
-class Link(NamedTuple):
-    """What a link to a post needs (a readable post's `display_date` is its date)."""
+
+class Row(NamedTuple):
+    """What the catalogue keeps of a readable post."""
 
     title: str
     slug: str
-    url_path: str
     path: str
     depth: int
-    locale_id: int
     date: datetime.datetime
 
     @property
@@ -41,7 +46,18 @@ class Link(NamedTuple):
         return self.path[: -(len(self.path) // self.depth)]
 
 
-LINK_FIELDS = Link._fields
+@dataclass(frozen=True)
+class PostLink:
+    """A post as a link under another shows it: its title, address and date."""
+
+    pk: int
+    title: str
+    url: str
+    date: datetime.datetime
+
+    @property
+    def display_date(self) -> datetime.datetime:
+        return self.date
 
 
 @dataclass
@@ -55,16 +71,19 @@ class Surroundings:
 
 @dataclass
 class Catalogue:
-    rows: dict[int, Link]  # post id -> what links to it show
+    rows: dict[int, Row]  # post id -> what links to it show
     labels: dict[int, frozenset[int]]  # post id -> its label ids
     by_label: dict[int, tuple[int, ...]]  # label id -> ids of the posts carrying it
     siblings: dict[str, list[tuple]]  # parent's path -> [(date, id)], in order
+    parent_urls: dict[str, str]  # parent's path -> its address (a post's is below)
 
     @classmethod
-    def read(cls, published, through) -> Catalogue:
-        """From `published` (the readable posts) and the labels' through model."""
+    def read(cls, published, through, page_model) -> Catalogue:
+        """From `published()` (the readable posts), the labels' through model
+        and the page model (for the addresses of the posts' parents)."""
         rows = {
-            row[0]: Link(*row[1:]) for row in published.values_list("pk", *LINK_FIELDS)
+            pk: Row(*values)
+            for pk, *values in published().values_list("pk", *Row._fields)
         }
         labels: dict[int, set[int]] = {}
         by_label: dict[int, list[int]] = {}
@@ -75,15 +94,22 @@ class Catalogue:
                 labels.setdefault(post_id, set()).add(tag_id)
                 by_label.setdefault(tag_id, []).append(post_id)
         siblings: dict[str, list[tuple]] = {}
-        for post_id, link in rows.items():
-            siblings.setdefault(link.parent_path, []).append((link.date, post_id))
+        for post_id, row in rows.items():
+            siblings.setdefault(row.parent_path, []).append((row.date, post_id))
         for entries in siblings.values():
             entries.sort()
+        # A post's address is its parent's (a blog's) plus its slug, as Wagtail
+        # routes it (PostIndexPage.route): one URL to work out per blog.
+        parent_urls = {
+            parent.path: parent.get_url()
+            for parent in page_model.objects.filter(path__in=list(siblings))
+        }
         return cls(
             rows=rows,
             labels={k: frozenset(v) for k, v in labels.items()},
             by_label={k: tuple(v) for k, v in by_label.items()},
             siblings=siblings,
+            parent_urls={k: v for k, v in parent_urls.items() if v},
         )
 
     def knows(self, post, label_ids) -> bool:
@@ -93,51 +119,40 @@ class Catalogue:
         return (
             row is not None
             and row.date == post.date
+            and row.parent_path in self.parent_urls
             and self.labels.get(post.pk, frozenset()) == frozenset(label_ids)
         )
 
-    def surroundings(self, post, model, limit: int) -> Surroundings:
+    def surroundings(self, post, limit: int) -> Surroundings:
         found = Surroundings()
         shared = Counter()
         for label in self.labels.get(post.pk, ()):
             shared.update(self.by_label[label])
         shared.pop(post.pk, None)
-        date_at = LINK_FIELDS.index("date")
+        rows = self.rows
 
         def rank(post_id):
-            return (
-                -shared[post_id],
-                -self.rows[post_id][date_at].timestamp(),
-                -post_id,
-            )
+            # Most shared labels first, then the newer post, then the later id.
+            return (-shared[post_id], -rows[post_id].date.timestamp(), -post_id)
 
-        best = sorted(shared, key=rank)[:limit]
-        found.related = [self._page(model, post_id) for post_id in best]
-        row = self.rows[post.pk]
-        path = row[LINK_FIELDS.index("path")]
-        entries = self.siblings[
-            path[: -_steplen(path, row[LINK_FIELDS.index("depth")])]
-        ]
+        found.related = [self._link(pk) for pk in heapq.nsmallest(limit, shared, rank)]
+        entries = self.siblings[rows[post.pk].parent_path]
         at = bisect.bisect_left(entries, (post.date, post.pk))
         if at > 0:
-            found.older = self._page(model, entries[at - 1][1])
+            found.older = self._link(entries[at - 1][1])
         if at + 1 < len(entries):
-            found.newer = self._page(model, entries[at + 1][1])
+            found.newer = self._link(entries[at + 1][1])
         return found
 
-    def _page(self, model, post_id: int):
-        """A page object with what a link shows, as if read with `.only()`."""
-        return model(
-            pk=post_id, **dict(zip(LINK_FIELDS, self.rows[post_id], strict=True))
-        )
+    def _link(self, post_id: int) -> PostLink:
+        row = self.rows[post_id]
+        base = self.parent_urls[row.parent_path]
+        url = base + ("" if base.endswith("/") else "/") + row.slug + _SLASH
+        return PostLink(pk=post_id, title=row.title, url=url, date=row.date)
 
 
-def _steplen(path: str, depth: int) -> int:
-    return len(path) // depth
-
-
-def catalogue(published, through) -> Catalogue:
+def catalogue(published: Callable, through, page_model) -> Catalogue:
     """The catalogue of the current site version (made on first use)."""
     return page_cache.site_value(
-        "posts-catalogue", lambda: Catalogue.read(published, through)
+        "posts-catalogue", lambda: Catalogue.read(published, through, page_model)
     )

@@ -388,12 +388,11 @@ class PostPage(KnownRestrictionsMixin, CommentablePage, Page):
         posts, or from the database for a post it does not hold as shown (a
         preview, a private post)."""
         if not hasattr(self, "_surrounding_posts"):
-            published = PostPage.objects.published()
-            known = catalogue(published, PostPageTag)
+            known = catalogue(PostPage.objects.published, PostPageTag, Page)
             if self.pk is not None and known.knows(self, [t.pk for t in self.labels]):
-                found = known.surroundings(self, PostPage, RELATED_LIMIT)
+                found = known.surroundings(self, RELATED_LIMIT)
             else:
-                found = published.surrounding(self)
+                found = PostPage.objects.published().surrounding(self)
             self._surrounding_posts = found
         return self._surrounding_posts
 
