@@ -89,10 +89,33 @@ def _change_marker():
     return None if found is None else (found, _tokens_written[0])
 
 
+# The tokens one request has read: a page and its fragments are built from one
+# reading of each version, and Redis is asked once per request, not once a part.
+_request_tokens: ContextVar[dict | None] = ContextVar("page_cache_tokens", default=None)
+
+
 def versions(scopes: Iterable[str]) -> dict[str, str]:
     """The current token of each scope (made on first use), in one round trip,
-    or none at all when the cache says nothing was written since they were read."""
+    or none at all when this request has read them already or the cache says
+    nothing was written since they were read."""
     scopes = list(scopes)
+    asked = _request_tokens.get()
+    if asked is not None and all(scope in asked for scope in scopes):
+        return {scope: asked[scope] for scope in scopes}
+    result = _read_versions(scopes)
+    if asked is not None:
+        asked.update(result)
+    return result
+
+
+def read_in_request(tokens: dict[str, str | None]) -> None:
+    """Tokens the page cache read with a page: the rest of the request uses them."""
+    asked = _request_tokens.get()
+    if asked is not None:
+        asked.update({scope: token for scope, token in tokens.items() if token})
+
+
+def _read_versions(scopes: list[str]) -> dict[str, str]:
     marker = _change_marker()  # before reading: a write after it shows next time
     if marker is not None and marker == _seen_marker[0]:
         if all(scope in _seen for scope in scopes):
@@ -119,6 +142,9 @@ def _bump(scopes: Iterable[str]) -> None:
     """Give each scope a new token: whatever was built from the old one is stale,
     in every worker's own copy too (they are checked against these tokens)."""
     _tokens_written[0] += 1
+    asked = _request_tokens.get()
+    if asked is not None:
+        asked.clear()  # what this request changed, its next parts see
     try:
         cache.set_many({version_key(s): uuid.uuid4().hex for s in scopes}, timeout=None)
     finally:
@@ -251,9 +277,11 @@ def store_after_response(key: str, value, timeout: int) -> None:
 
 def request_started(**kwargs) -> None:
     _later.set([])
+    _request_tokens.set({})
 
 
 def request_finished(**kwargs) -> None:
+    _request_tokens.set(None)
     pending = _later.get()
     _later.set(None)
     for key, value, timeout in pending or ():

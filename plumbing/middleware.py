@@ -134,6 +134,7 @@ class PageCacheMiddleware:
                     self._remember_scope(key, entry["deps"])
                 self._keep_local(key, entry)
                 return self._from_entry(request, entry)
+        versions.read_in_request(current)
         site = current.get(SITE) or versions.versions([SITE])[SITE]
         request.page_cache = PageCacheState({SITE: site})
         response = self.get_response(request)

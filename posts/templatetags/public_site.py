@@ -78,6 +78,14 @@ def meta_description(context, page=None):
     page = page or context.get("page")
     if page is None:
         return ""
+    # The head asks three times (description, Open Graph, JSON-LD): once a page.
+    known = getattr(page, "_meta_description", None)
+    if known is None:
+        known = page._meta_description = _description(page)
+    return known
+
+
+def _description(page) -> str:
     text = getattr(page, "search_description", "") or getattr(page, "excerpt", "")
     if not text:
         intro = getattr(page, "introduction", "")
