@@ -15,6 +15,7 @@ from django.test import Client
 from django.utils import timezone
 from wagtail.models import Page, PageViewRestriction
 
+from plumbing import cache as page_cache_versions
 from posts.models import PostPage
 from readers import questions as question_actions
 from readers.models import Comment, CommentSettings, ReaderQuestion
@@ -104,6 +105,28 @@ def test_second_anonymous_request_is_served_from_cache_without_sql(
     assert second.content.count(b"Why Koreans count age differently") == (
         first.content.count(b"Why Koreans count age differently")
     )
+
+
+def test_a_page_reads_each_version_once_while_it_is_built(
+    client, page_cache, post, monkeypatch, commit
+):
+    """A page and its fragments are built from one reading of each version:
+    the shared cache (Redis in production) is asked once per request, not once
+    per part of the page."""
+    client.get(post.url)  # the site-wide parts and the settings rows
+    commit(page_cache_versions.comments_changed, post)  # this page is built again
+    asked: list[str] = []
+    read = cache.get_many
+
+    def counting(keys, *args, **kwargs):
+        asked.extend(k for k in keys if k.startswith("pagecache:v:"))
+        return read(keys, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "get_many", counting)
+    response = client.get(post.url)
+    assert response[HEADER] == "miss"
+    assert asked, "the page was built without reading its versions"
+    assert len(asked) == len(set(asked)), asked
 
 
 def test_logged_in_editors_never_get_or_fill_the_cache(client, page_cache, post):
