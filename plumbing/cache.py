@@ -123,17 +123,24 @@ def _read_versions(scopes: list[str]) -> dict[str, str]:
     else:
         _seen.clear()
     found = cache.get_many([version_key(s) for s in scopes])
-    result = {}
+    result, made = {}, set()
     for scope in scopes:
         token = found.get(version_key(scope))
         if token is None:
             token = uuid.uuid4().hex
             _tokens_written[0] += 1
-            if not cache.add(version_key(scope), token, timeout=None):
+            pending = _later.get()
+            if pending is not None:
+                # A page nobody has read yet: its first token is written after
+                # the response, before what was built from it (a token written
+                # meanwhile by another worker wins; this page is then not kept).
+                pending.append(("add", version_key(scope), token, None))
+                made.add(scope)
+            elif not cache.add(version_key(scope), token, timeout=None):
                 token = cache.get(version_key(scope)) or token
         result[scope] = token
     if marker is not None:
-        _seen.update(result)
+        _seen.update({s: t for s, t in result.items() if s not in made})
         _seen_marker[0] = marker
     return result
 
@@ -272,7 +279,7 @@ def store_after_response(key: str, value, timeout: int) -> None:
     if pending is None:
         cache.set(key, value, timeout=timeout)
     else:
-        pending.append((key, value, timeout))
+        pending.append(("set", key, value, timeout))
 
 
 def request_started(**kwargs) -> None:
@@ -284,9 +291,12 @@ def request_finished(**kwargs) -> None:
     _request_tokens.set(None)
     pending = _later.get()
     _later.set(None)
-    for key, value, timeout in pending or ():
+    for write, key, value, timeout in pending or ():
         try:
-            cache.set(key, value, timeout=timeout)
+            if write == "add":
+                cache.add(key, value, timeout=timeout)
+            else:
+                cache.set(key, value, timeout=timeout)
         except Exception:  # a lost copy is rebuilt by the next reader
             logger.exception("Could not keep %s in the shared cache", key)
 
