@@ -55,7 +55,11 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# The serving benchmark loads gunicorn with wrk (Debian's package).
 bench: setup
+	@command -v wrk >/dev/null || { echo "Installing Debian's wrk for the serving benchmark"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq wrk >/dev/null; }
 	$(PY) tests/bench/run_all.py
 
 # The production stack on this machine (docs/deployment.md): production settings with

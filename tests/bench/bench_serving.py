@@ -644,7 +644,8 @@ def main(argv=None) -> int:
     if "profile" in which:
         profile(sqlite_database())
     if "crawl-sqlite" in which:
-        crawl("SQLite, local-memory cache", f"sqlite:///{WORK / 'crawl.sqlite3'}")
+        sqlite_url = f"sqlite:///{WORK / 'crawl.sqlite3'}"
+        crawl("SQLite, database cache (no Redis)", sqlite_url)
     if "crawl-postgres" in which:
         crawl("PostgreSQL, Redis", CRAWL_PG_URL, CRAWL_REDIS_URL)
     return 0
