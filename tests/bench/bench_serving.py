@@ -424,6 +424,110 @@ def profile(database_url: str) -> None:
     print(manage(env, "shell", stdin=PROFILE.format(path=pages["post"])))
 
 
+# Breakdown: where a cold post's time goes, part by part -----------------------
+
+BREAKDOWN = """
+import collections, time
+from django.core.cache import cache
+from django.db import connection
+from django.db.backends import utils
+from django.db.models import Count, Q
+from django.template import loader_tags
+from django.template.library import InclusionNode, SimpleNode
+from django.template.response import SimpleTemplateResponse
+from django.test import Client
+from wagtail.blocks import StreamValue
+from wagtail.models import Page
+from plumbing.cache import comments_changed
+from plumbing.templatetags.page_cache import CachedFragmentNode
+from posts.models import PostPage
+
+cache.clear()
+posts = list(PostPage.objects.live().annotate(n=Count("reader_comments",
+    filter=Q(reader_comments__status="approved"))).filter(n__gte={low},
+    n__lte={high}).order_by("pk"))
+client = Client()
+for post in posts[:4]:  # the site-wide parts, as on a site that served anything
+    client.get(post.url)
+parts, stack = collections.Counter(), []
+
+def timed(owner, attr, name_of):
+    original = getattr(owner, attr)
+    def wrapper(self, *args, **kwargs):
+        start = time.perf_counter()
+        stack.append(0.0)
+        try:
+            return original(self, *args, **kwargs)
+        finally:
+            spent = time.perf_counter() - start
+            inner = stack.pop()
+            parts[name_of(self, *args)] += spent - inner
+            if stack:
+                stack[-1] += spent
+    setattr(owner, attr, wrapper)
+
+timed(loader_tags.IncludeNode, "render",
+      lambda node, ctx: "template " + str(node.template.var))
+timed(SimpleNode, "render", lambda node, ctx: "tag " + node.func.__name__)
+timed(InclusionNode, "render", lambda node, ctx: "tag " + node.func.__name__)
+timed(CachedFragmentNode, "render",
+      lambda node, ctx: "fragment " + str(node.args[0].var))
+timed(utils.CursorWrapper, "execute", lambda cursor, *a: "SQL (executing)")
+timed(StreamValue, "render_as_block", lambda *a: "post body (StreamField)")
+original_route = Page.route_for_request
+def route(request, path):
+    start = time.perf_counter()
+    stack.append(0.0)
+    try:
+        return original_route(request, path)
+    finally:
+        spent = time.perf_counter() - start
+        parts["routing (site, home, blog, the post query)"] += spent - stack.pop()
+        if stack:
+            stack[-1] += spent
+Page.route_for_request = staticmethod(route)
+original_render = SimpleTemplateResponse.rendered_content.fget
+def rendered(self):
+    start = time.perf_counter()
+    stack.append(0.0)
+    try:
+        return original_render(self)
+    finally:
+        spent = time.perf_counter() - start
+        parts["page templates (base, post page, their own tags)"] += spent - stack.pop()
+SimpleTemplateResponse.rendered_content = property(rendered)
+
+sample = posts[4:4 + {count}] if {count} > 1 else posts[:1] * 20
+start = time.perf_counter()
+for post in sample:
+    if {count} == 1:  # the same post again: its page and own fragments rebuilt
+        comments_changed(post)
+    assert client.get(post.url).status_code == 200
+total = (time.perf_counter() - start) * 1000 / len(sample)
+measured = sum(parts.values()) * 1000 / len(sample)
+print(f"| part | ms per post | share |")
+print("| --- | ---: | ---: |")
+for name, spent in parts.most_common(16):
+    ms = spent * 1000 / len(sample)
+    print(f"| {{name}} | {{ms:.2f}} | {{ms / total:.0%}} |")
+rest = total - measured
+print("| everything else (middleware, Wagtail's serve, the page cache) "
+      f"| {{rest:.2f}} | {{rest / total:.0%}} |")
+print(f"| **a cold post, in process** | **{{total:.2f}}** | 100% |")
+"""
+
+
+def breakdown(database_url: str) -> None:
+    """In process (Django's test client, production settings, page cache on,
+    site-wide parts warm): where a never-read post's time goes."""
+    env = env_for(database_url, redis=False, page_cache=600, fragments=600)
+    content(env)
+    for low, high, count, label in ((8, 12, 150, "about 10"), (150, 10**6, 1, "200")):
+        print(f"### Breakdown: a cold post with {label} comments\n")
+        code = BREAKDOWN.format(low=low, high=high, count=count)
+        print(manage(env, "shell", "-v0", stdin=code), flush=True)
+
+
 # Crawl mode ------------------------------------------------------------------
 
 CRAWL_POSTS = int(os.environ.get("BENCH_CRAWL_POSTS", "400"))
@@ -643,6 +747,8 @@ def main(argv=None) -> int:
         run("PostgreSQL, Redis", postgres_database(), redis=True)
     if "profile" in which:
         profile(sqlite_database())
+    if "breakdown" in which:
+        breakdown(sqlite_database())
     if "crawl-sqlite" in which:
         sqlite_url = f"sqlite:///{WORK / 'crawl.sqlite3'}"
         crawl("SQLite, database cache (no Redis)", sqlite_url)
