@@ -257,7 +257,11 @@ def site_value(
     # it stays in this process, and the shared cache keeps only committed ones.
     shared = shared and not transaction.get_connection().in_atomic_block
     key = _VALUE + hashlib.sha256(f"{name}\x1f{token}".encode()).hexdigest()
-    value = cache.get(key, _MISSING) if shared else _MISSING
+    try:
+        value = cache.get(key, _MISSING) if shared else _MISSING
+    except Exception:  # kept by other code (a deploy since): made again
+        logger.warning("Could not read the site value %s; making it again", name)
+        value = _MISSING
     if value is _MISSING:
         value = make()
         if shared:

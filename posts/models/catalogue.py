@@ -40,10 +40,16 @@ class Row(NamedTuple):
     path: str
     depth: int
     date: datetime.datetime
+    content_type_id: int
 
     @property
     def parent_path(self) -> str:
         return self.path[: -(len(self.path) // self.depth)]
+
+
+# Part of the shared cache key: a catalogue kept by an older release of this code
+# (other fields) is never read back after a deploy.
+FORMAT = 2
 
 
 @dataclass(frozen=True)
@@ -76,6 +82,7 @@ class Catalogue:
     by_label: dict[int, tuple[int, ...]]  # label id -> ids of the posts carrying it
     siblings: dict[str, list[tuple]]  # parent's path -> [(date, id)], in order
     parent_urls: dict[str, str]  # parent's path -> its address (a post's is below)
+    addresses: dict[tuple[str, str], int]  # (parent's path, slug) -> post id
 
     @classmethod
     def read(cls, published, through, page_model) -> Catalogue:
@@ -110,7 +117,14 @@ class Catalogue:
             by_label={k: tuple(v) for k, v in by_label.items()},
             siblings=siblings,
             parent_urls={k: v for k, v in parent_urls.items() if v},
+            addresses={(row.parent_path, row.slug): pk for pk, row in rows.items()},
         )
+
+    def post_at(self, parent_path: str, slug: str) -> tuple[int, int] | None:
+        """The id and content type of the readable post at `slug` under the page
+        at `parent_path`, or None (no such post, or not one anyone may read)."""
+        pk = self.addresses.get((parent_path, slug))
+        return None if pk is None else (pk, self.rows[pk].content_type_id)
 
     def knows(self, post, label_ids) -> bool:
         """Whether the catalogue holds `post` as it is shown (a preview of a
@@ -154,5 +168,6 @@ class Catalogue:
 def catalogue(published: Callable, through, page_model) -> Catalogue:
     """The catalogue of the current site version (made on first use)."""
     return page_cache.site_value(
-        "posts-catalogue", lambda: Catalogue.read(published, through, page_model)
+        f"posts-catalogue:{FORMAT}",
+        lambda: Catalogue.read(published, through, page_model),
     )

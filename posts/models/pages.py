@@ -2,6 +2,7 @@ import datetime
 import json
 import re
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
@@ -199,7 +200,21 @@ class PostIndexPage(KnownRestrictionsMixin, RoutablePageMixin, Page):
         return super().route(request, path_components)
 
     def post_for_slug(self, slug: str):
-        """The post (as its own page type) at ``slug`` under this blog, or None."""
+        """The post (as its own page type) at ``slug`` under this blog, or None.
+
+        A readable post is found in the site's catalogue and read by its id as
+        its own type; any other (a private post, a draft) from the tree.
+        """
+        known = catalogue(PostPage.objects.published, PostPageTag, Page).post_at(
+            self.path, slug
+        )
+        if known is not None:
+            pk, content_type_id = known
+            model = ContentType.objects.get_for_id(content_type_id).model_class()
+            if model is not None and issubclass(model, PostPage):
+                found = model.objects.filter(pk=pk, live=True).first()
+                if found is not None:
+                    return found
         # The child filter spelled out: Wagtail's `child_of` builds the same
         # condition at several times the cost, on every post view.
         found = PostPage.objects.filter(
