@@ -26,7 +26,6 @@ from __future__ import annotations
 import hashlib
 import re
 import time
-from collections import OrderedDict
 from collections.abc import Callable
 
 from django.conf import settings
@@ -40,6 +39,7 @@ from django.utils.http import urlencode
 
 from plumbing import cache as versions
 from plumbing.cache import COMMENTS, SITE
+from plumbing.localcopies import LocalCopies
 
 CSRF_FIELD = "csrfmiddlewaretoken"
 
@@ -73,8 +73,7 @@ class PageCacheMiddleware:
             "PAGE_CACHE_LOCAL_BYTES",
             0 if backend.endswith("LocMemCache") else 32 * 1024 * 1024,
         )
-        self.local: OrderedDict[str, dict] = OrderedDict()
-        self.local_bytes = 0
+        self.local = LocalCopies(self.local_limit)
         self.allowed = tuple(
             getattr(settings, "PAGE_CACHE_QUERY_PARAMS", ("page", "replyto"))
         )
@@ -112,12 +111,10 @@ class PageCacheMiddleware:
         key_of = versions.version_key
         local = self.local.get(key)
         if local is not None:
-            if local["expires"] > time.time():
-                tokens = versions.versions(local["deps"])
-                if all(tokens[s] == t for s, t in local["deps"].items()):
-                    self.local.move_to_end(key)
-                    return self._from_entry(request, local)
-            self._forget_local(key)
+            tokens = versions.versions(local["deps"])
+            if all(tokens[s] == t for s, t in local["deps"].items()):
+                return self._from_entry(request, local)
+            self.local.forget(key)
         scopes = [SITE]
         hinted = self.path_scopes.get(key)
         if hinted:
@@ -212,18 +209,8 @@ class PageCacheMiddleware:
         response[self.header] = self.MISS
 
     def _keep_local(self, key: str, entry: dict) -> None:
-        if not self.local_limit or "expires" not in entry:
-            return
-        self._forget_local(key)
-        self.local[key] = entry
-        self.local_bytes += len(entry["content"])
-        while self.local_bytes > self.local_limit and self.local:
-            self._forget_local(next(iter(self.local)))
-
-    def _forget_local(self, key: str) -> None:
-        entry = self.local.pop(key, None)
-        if entry is not None:
-            self.local_bytes -= len(entry["content"])
+        if "expires" in entry:
+            self.local.keep(key, entry, len(entry["content"]), entry["expires"])
 
     def _remember_scope(self, key: str, deps: dict) -> None:
         """Next time, read this page's own version with the page: one round trip."""

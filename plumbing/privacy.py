@@ -31,21 +31,16 @@ def is_restricted(path: str) -> bool:
     return any(path.startswith(restricted) for restricted in restricted_paths())
 
 
-def restricted_pages_q(prefix: str = "") -> Q | None:
-    """A condition matching every page under a restriction (None: no page is);
-    `prefix` names the path field through a relation (`"page__"`)."""
-    condition = None
-    for restricted in sorted(restricted_paths()):
-        match = Q(**{f"{prefix}path__startswith": restricted})
-        condition = match if condition is None else condition | match
-    return condition
-
-
 def public(queryset):
     """`queryset` (of pages) without the pages under a view restriction: what
     Wagtail's `.public()` answers, without reading every restriction first."""
-    condition = restricted_pages_q()
-    return queryset if condition is None else queryset.exclude(condition)
+    paths = sorted(restricted_paths())
+    if not paths:
+        return queryset
+    under = Q()
+    for restricted in paths:
+        under |= Q(path__startswith=restricted)
+    return queryset.exclude(under)
 
 
 class KnownRestrictionsMixin:

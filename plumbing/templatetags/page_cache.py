@@ -21,51 +21,18 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections import OrderedDict
 
 from django import template
 from django.conf import settings
 from django.core.cache import cache
 
 from plumbing.cache import fragment_key, page_scope, store_after_response, versions
+from plumbing.localcopies import LocalCopies
 
 register = template.Library()
 
-LOCAL_BYTES = 8 * 1024 * 1024  # each worker's own copies, most recent first
-
-
-class LocalFragments:
-    """This worker's own copies of fragments, bounded in bytes."""
-
-    def __init__(self, limit: int = LOCAL_BYTES):
-        self.limit = limit
-        self.held: OrderedDict[str, tuple[float, str]] = OrderedDict()
-        self.size = 0
-
-    def get(self, key: str) -> str | None:
-        found = self.held.get(key)
-        if found is None:
-            return None
-        if found[0] < time.monotonic():
-            self.forget(key)
-            return None
-        self.held.move_to_end(key)
-        return found[1]
-
-    def keep(self, key: str, html: str, seconds: int) -> None:
-        self.forget(key)
-        self.held[key] = (time.monotonic() + seconds, html)
-        self.size += len(html)
-        while self.size > self.limit and self.held:
-            self.forget(next(iter(self.held)))
-
-    def forget(self, key: str) -> None:
-        found = self.held.pop(key, None)
-        if found is not None:
-            self.size -= len(found[1])
-
-
-local_fragments = LocalFragments()
+# Each worker's own copies, most recently used kept.
+local_fragments = LocalCopies(8 * 1024 * 1024)
 
 
 class CachedFragmentNode(template.Node):
@@ -90,7 +57,7 @@ class CachedFragmentNode(template.Node):
         if html is None:
             html = self.nodelist.render(context)
             store_after_response(key, html, seconds)
-        local_fragments.keep(key, html, seconds)
+        local_fragments.keep(key, html, len(html), time.time() + seconds)
         return html
 
 

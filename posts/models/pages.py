@@ -205,9 +205,7 @@ class PostIndexPage(KnownRestrictionsMixin, RoutablePageMixin, Page):
         A readable post is found in the site's catalogue and read by its id as
         its own type; any other (a private post, a draft) from the tree.
         """
-        known = catalogue(PostPage.objects.published, PostPageTag, Page).post_at(
-            self.path, slug
-        )
+        known = blog_catalogue().post_at(self.path, slug)
         if known is not None:
             pk, content_type_id = known
             model = ContentType.objects.get_for_id(content_type_id).model_class()
@@ -407,7 +405,7 @@ class PostPage(KnownRestrictionsMixin, CommentablePage, Page):
         posts, or from the database for a post it does not hold as shown (a
         preview, a private post)."""
         if not hasattr(self, "_surrounding_posts"):
-            known = catalogue(PostPage.objects.published, PostPageTag, Page)
+            known = blog_catalogue()
             if self.pk is not None and known.knows(self, [t.pk for t in self.labels]):
                 found = known.surroundings(self, RELATED_LIMIT)
             else:
@@ -437,6 +435,11 @@ class PostPage(KnownRestrictionsMixin, CommentablePage, Page):
         """Up to five posts sharing the most labels with this one; read in the
         same query as the neighbours."""
         return self._surroundings().related
+
+
+def blog_catalogue():
+    """The site's catalogue of readable posts (posts/models/catalogue.py)."""
+    return catalogue(PostPage.objects.published, PostPageTag, Page)
 
 
 def with_listing_images(posts, *filter_specs: str) -> list:
