@@ -16,7 +16,7 @@ import textwrap
 
 import pytest
 
-from tests.test_two_servers import manage, production_env, shell
+from tests.production_support import manage, production_env, shell
 
 SCRIPT = textwrap.dedent(
     """

@@ -22,15 +22,21 @@ import sys
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
-import psycopg
 import pytest
 import requests
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.production_support import (
+    ROOT,
+    fresh_postgres_database,
+    manage,
+    production_env,
+    shell,
+)
+
 SEED = ROOT / "tests" / "fixtures" / "seed-classic.xml"
 SEED_SLUG = "what-about-those-who-are-left-behind"
 PASSWORD = "two-servers-only-password"
@@ -42,25 +48,6 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-def manage(env: dict, *args: str) -> str:
-    result = subprocess.run(  # noqa: S603
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    return result.stdout
-
-
-def shell(env: dict, code: str) -> list[list[str]]:
-    """Run Python in `manage.py shell`; the lines it prints after "=>"."""
-    out = manage(env, "shell", "-v0", "-c", code)
-    return [line.split()[1:] for line in out.splitlines() if line.startswith("=>")]
 
 
 @dataclass
@@ -189,27 +176,6 @@ class Stack:
         return answers
 
 
-def production_env(database_url: str, static_root: Path) -> dict:
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("DJANGO_", "GUNICORN_")) and k != "REDIS_URL"
-    }
-    env.update(
-        DJANGO_SETTINGS_MODULE="config.settings.production",
-        DJANGO_INSECURE_LOCAL="1",
-        DJANGO_SECRET_KEY="two-servers-test-only-" + "k" * 40,
-        DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
-        DJANGO_STATIC_ROOT=str(static_root),
-        DJANGO_LOG_LEVEL="WARNING",
-        DATABASE_URL=database_url,
-        # Each test speaks for its own reader address, through the proxy header.
-        CLIENT_IP_HEADER="HTTP_X_FORWARDED_FOR",
-        WAGTAILADMIN_BASE_URL="http://127.0.0.1",
-    )
-    return env
-
-
 @pytest.fixture(scope="module")
 def static_root(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("static")
@@ -218,42 +184,26 @@ def static_root(tmp_path_factory) -> Path:
     return root
 
 
-def _postgres_database(name: str) -> tuple[str, object]:
-    """A fresh database beside DATABASE_URL's: its URL and a dropper."""
-    url = os.environ.get("DATABASE_URL", "")
-    redis_url = os.environ.get("REDIS_URL", "")
-    if not url.startswith("postgres") or not redis_url:
-        pytest.skip("needs DATABASE_URL (PostgreSQL) and REDIS_URL")
-    parts = urlsplit(url)
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        connection.execute(f'CREATE DATABASE "{name}"')
-
-    def drop():
-        with psycopg.connect(admin, autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-    return urlunsplit(parts._replace(path=f"/{name}")), drop
-
-
 @pytest.fixture(
     scope="module",
     params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)],
 )
 def stack(request, tmp_path_factory, static_root):
     work = tmp_path_factory.mktemp(f"two-servers-{request.param}")
-    drop = None
-    if request.param == "postgres":
-        name = f"two_servers_{os.getpid()}"
-        url, drop = _postgres_database(name)
-        env = production_env(url, static_root)
-        env["REDIS_URL"] = os.environ["REDIS_URL"]
-        env["DJANGO_CACHE_PREFIX"] = name  # nothing shared with other runs
-    else:
-        env = production_env(f"sqlite:///{work / 'db.sqlite3'}", static_root)
-    servers = []
-    try:
+    with ExitStack() as cleanup:
+        if request.param == "postgres":
+            redis_url = os.environ.get("REDIS_URL", "")
+            postgres = os.environ.get("DATABASE_URL", "").startswith("postgres")
+            if not postgres or not redis_url:
+                pytest.skip("needs DATABASE_URL (PostgreSQL) and REDIS_URL")
+            name = f"two_servers_{os.getpid()}"
+            url = cleanup.enter_context(fresh_postgres_database(name))
+            # A cache prefix of its own: nothing shared with other runs.
+            env = production_env(
+                url, static_root, REDIS_URL=redis_url, DJANGO_CACHE_PREFIX=name
+            )
+        else:
+            env = production_env(f"sqlite:///{work / 'db.sqlite3'}", static_root)
         manage(env, "migrate", "--noinput", "-v0")
         manage(env, "load_demo_content")
         manage(env, "ensure_admin", "--password", PASSWORD)
@@ -266,13 +216,10 @@ def stack(request, tmp_path_factory, static_root):
             "    print('=>', post.pk, post.url)\n",
         )
         (blog,), (post_id, post), (old_id, old) = rows
-        servers = [Server(env, work, "a"), Server(env, work, "b")]
+        servers = []
+        cleanup.callback(lambda: [server.stop() for server in servers])
+        servers += [Server(env, work, "a"), Server(env, work, "b")]
         yield Stack(env, servers, blog, int(post_id), post, int(old_id), old)
-    finally:
-        for server in servers:
-            server.stop()
-        if drop is not None:
-            drop()
 
 
 # Readers and editors, each at an address of their own ------------------------------

@@ -14,12 +14,8 @@ ever; `task_worker` runs it again after a growing pause.
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
-import psycopg
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -40,6 +36,7 @@ from tests.factories import (
     UserFactory,
     publish,
 )
+from tests.production_support import fresh_postgres_database, manage, production_env
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -183,19 +180,6 @@ for page in PostPage.objects.search("gochujang"):
 """
 
 
-def manage(env, *args):
-    result = subprocess.run(  # noqa: S603
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    return result.stdout
-
-
 def production_state(env):
     out = manage(env, "shell", "-v0", "-c", PRODUCTION_STATE)
     lines = [line.split()[1:] for line in out.splitlines() if line.startswith("=>")]
@@ -207,21 +191,11 @@ def production_state(env):
 def production_database(tmp_path):
     """A database of its own, of the run's kind: PostgreSQL beside DATABASE_URL's
     when that is PostgreSQL, else a SQLite file."""
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith("postgres"):
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         yield f"sqlite:///{tmp_path / 'db.sqlite3'}"
         return
-    name = f"task_worker_{os.getpid()}"
-    parts = urlsplit(url)
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as server:
-        server.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        server.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield urlunsplit(parts._replace(path=f"/{name}"))
-    finally:
-        with psycopg.connect(admin, autocommit=True) as server:
-            server.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with fresh_postgres_database(f"task_worker_{os.getpid()}") as url:
+        yield url
 
 
 def test_with_production_settings_the_worker_runs_everything_production_queued(
@@ -229,17 +203,11 @@ def test_with_production_settings_the_worker_runs_everything_production_queued(
 ):
     """Production's own processes, not a test's: the tasks are declared while the
     database backend is configured, as on a server."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
-    env.pop("REDIS_URL", None)
-    env.update(
-        DJANGO_SETTINGS_MODULE="config.settings.production",
-        DJANGO_SECRET_KEY="task-worker-test-only-" + "k" * 40,
-        DJANGO_ALLOWED_HOSTS="localhost",
-        DJANGO_INSECURE_LOCAL="1",
+    env = production_env(
+        production_database,
+        tmp_path / "static",
         DJANGO_PRIVATE_ROOT=str(tmp_path / "private"),
         DJANGO_EMAIL_BACKEND="django.core.mail.backends.console.EmailBackend",
-        DJANGO_LOG_LEVEL="WARNING",
-        DATABASE_URL=production_database,
     )
     manage(env, "migrate", "--noinput", "-v0")
     manage(env, "shell", "-v0", "-c", PRODUCTION_QUEUE)
